@@ -1,0 +1,1 @@
+"""Norm classifiers: the lexicon baseline and the trained model."""

@@ -1,0 +1,245 @@
+"""The `cybernorms` command: thin Typer wrappers over the core, the store and the flow."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from pipeline.errors import CybernormsError
+from pipeline.store.database import DEFAULT_DB_PATH
+
+app = typer.Typer(help="Find, classify and track cyber norms in trade agreements.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+console = Console(stderr=True)
+out = Console()
+
+DbOption = Annotated[Path, typer.Option("--db", help="DuckDB file.", envvar="CYBERNORMS_DB")]
+
+
+def _fail(exc: Exception) -> None:
+    # soft_wrap: an error names a file, and a path broken over two lines cannot be copied.
+    console.print(Text("error: ", style="red") + Text(str(exc)), soft_wrap=True)
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def refresh(
+    source: Annotated[Optional[str], typer.Option(
+        "--source", help="Folder of ToTA XML (and PDF/HTML/text) files, one file, or a base URL. "
+        "Default: $CYBERNORMS_SOURCE, else the public ToTA repository.")] = None,
+    db: DbOption = DEFAULT_DB_PATH,
+    model: Annotated[str, typer.Option(help="'default' (newest trained model), 'lexicon', or a model folder.")] = "default",
+    workers: Annotated[Optional[int], typer.Option(help="Processes for parsing and classifying (default: all cores).")] = None,
+    pdf_engine: Annotated[Optional[str], typer.Option("--pdf-engine", help="PDF text engine for PDF files.")] = None,
+) -> None:
+    """Ingest, screen, classify and store every agreement of a source."""
+    from pipeline.sources import SOURCE_ENV_VAR
+    from pipeline.sources.tota import DEFAULT_BASE_URL
+
+    location = source or os.environ.get(SOURCE_ENV_VAR) or DEFAULT_BASE_URL
+    from pipeline.prefect_setup import apply_quiet_settings, route_prefect_logs_to_file, start_ephemeral_api_early
+
+    apply_quiet_settings()
+    api_starting = start_ephemeral_api_early()
+    from pipeline import flows  # imports Prefect: after the quiet settings, inside the command
+    from pipeline.parallel import default_workers, shutdown_pools, warm_up
+    from pipeline.progress import reporting_to
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    log_path = route_prefect_logs_to_file()
+    warm_up(workers or default_workers())
+    if api_starting is not None:
+        api_starting.join()
+    console.print(f"refreshing from [bold]{location}[/bold] into [bold]{db}[/bold] (Prefect log: {log_path})")
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=False) as progress:
+        bars: dict[str, int] = {}
+
+        def on_progress(stage: str, completed: int, total: int) -> None:
+            if stage not in bars:
+                bars[stage] = progress.add_task(stage, total=total or None)
+            progress.update(bars[stage], completed=completed, total=total or None)
+
+        try:
+            with reporting_to(on_progress):
+                summary = flows.refresh(source=location, db_path=str(db), model=model, workers=workers,
+                                        pdf_engine=pdf_engine)
+        except CybernormsError as exc:
+            _fail(exc)
+        finally:
+            shutdown_pools()
+    table = Table(title=f"refresh {summary.run_id} ({summary.seconds:.1f} s, model {summary.model_version})")
+    for column in ("agreements seen", "written", "unchanged", "provisions written", "errors"):
+        table.add_column(column, justify="right")
+    table.add_row(*(str(v) for v in (summary.agreements_seen, summary.agreements_written,
+                                     summary.agreements_unchanged, summary.provisions_written, len(summary.errors))))
+    out.print(table)
+    for error in summary.errors:
+        console.print(Text("skipped: ", style="yellow") + Text(error), soft_wrap=True)
+    _print_adoption(db)
+
+
+@app.command()
+def classify(
+    input: Annotated[Path, typer.Argument(help="JSONL with one {\"id\", \"text\", \"lang\"?} object per line.")],
+    output: Annotated[Optional[Path], typer.Option("--output", help="Output JSONL (default: stdout).")] = None,
+    model: Annotated[str, typer.Option(help="'default', 'lexicon', or a model folder.")] = "default",
+) -> None:
+    """Classify provisions from a JSONL file; output lines come in input order."""
+    from pipeline.classify.base import ClassifierInput
+    from pipeline.classify.registry import load_classifier
+
+    items = []
+    try:
+        with input.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                    items.append(ClassifierInput(str(record["id"]), str(record["text"]), record.get("lang") or "en"))
+                except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                    _fail(CybernormsError(f"{input}:{number}: expected a JSON object with 'id' and 'text' ({exc})"))
+        predictions = load_classifier(model).predict(items)
+    except OSError as exc:
+        _fail(CybernormsError(f"{input}: cannot be read: {exc.strerror}"))
+    except CybernormsError as exc:
+        _fail(exc)
+    lines = (json.dumps({"id": item.id, "labels": list(p.labels), "scores": p.scores, "bindingness": p.bindingness,
+                         "instruments": list(p.instruments)}, ensure_ascii=False) + "\n"
+             for item, p in zip(items, predictions, strict=True))
+    if output:
+        output.write_text("".join(lines), encoding="utf-8")
+        console.print(f"{len(items)} provisions classified -> {output}")
+    else:
+        sys.stdout.writelines(lines)
+
+
+@app.command()
+def parse(
+    file: Annotated[Path, typer.Argument(help="A ToTA XML, PDF, HTML, text or Markdown file.")],
+    table: Annotated[bool, typer.Option("--table", help="Show a table instead of JSONL.")] = False,
+    pdf_engine: Annotated[Optional[str], typer.Option("--pdf-engine", help="PDF text engine.")] = None,
+) -> None:
+    """Show the provisions found in one document (check a new document before refreshing)."""
+    from pipeline.sources import read_any
+
+    try:
+        manifest = None
+        if file.suffix.lower() != ".xml":
+            from pipeline.sources.manifest import load_manifest
+
+            manifest = load_manifest(file.parent)
+        document = read_any(file, pdf_engine=pdf_engine, manifest=manifest)
+    except CybernormsError as exc:
+        _fail(exc)
+    keys = ("chapter", "article_no", "article_title", "text", "page_start", "page_end")
+    records = [{key: getattr(p, key) for key in keys} for p in document.provisions]
+    if not table:
+        sys.stdout.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        return
+    view = Table(title=f"{document.agreement.name}: {len(records)} provisions")
+    for key in ("#", "chapter", "article_no", "article_title", "pages", "words", "text"):
+        view.add_column(key, overflow="fold")
+    for ordinal, r in enumerate(records):
+        pages = f"{r['page_start']}-{r['page_end']}" if r["page_start"] else ""
+        view.add_row(str(ordinal), r["chapter"] or "", r["article_no"] or "", r["article_title"] or "", pages,
+                     str(len(r["text"].split())), r["text"][:80].replace("\n", " "))
+    out.print(view)
+
+
+@app.command()
+def adoption(
+    db: DbOption = DEFAULT_DB_PATH,
+    cumulative: Annotated[bool, typer.Option(help="Count agreements signed up to each year.")] = False,
+    since: Annotated[Optional[int], typer.Option(help="First year to show.")] = None,
+) -> None:
+    """Norm x year table: agreements signed each year that contain each norm."""
+    _print_adoption(db, cumulative=cumulative, since=since)
+
+
+def _print_adoption(db: Path, *, cumulative: bool = False, since: int | None = None) -> None:
+    from pipeline.analytics import adoption_table
+    from pipeline.store import open_database
+    from pipeline.store.reads import label_years
+
+    try:
+        with open_database(db, read_only=True) as connection:
+            table = adoption_table(label_years(connection), cumulative=cumulative)
+    except CybernormsError as exc:
+        _fail(exc)
+    if since is not None:
+        table = table.loc[:, [y for y in table.columns if y >= since]]
+    view = Table(title="Norm adoption: agreements per year" + (" (cumulative)" if cumulative else ""))
+    view.add_column("norm")
+    for year in table.columns:
+        view.add_column(str(year)[-2:] if len(table.columns) > 20 else str(year), justify="right")
+    view.add_column("total", justify="right")
+    for norm, row in table.iterrows():
+        cells = [str(v) if v else "·" for v in row]
+        view.add_row(norm, *cells, str(row.iloc[-1] if cumulative else row.sum()))
+    out.print(view)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="A SQL query; the database is opened read-only.")],
+    db: DbOption = DEFAULT_DB_PATH,
+    format: Annotated[str, typer.Option("--format", help="table, csv or jsonl.")] = "table",
+) -> None:
+    """Run a read-only SQL query against the database."""
+    from pipeline.store import open_database
+    from pipeline.store.reads import query as run_query
+
+    try:
+        with open_database(db, read_only=True) as connection:
+            frame = run_query(connection, query)
+    except CybernormsError as exc:
+        _fail(exc)
+    if format == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    elif format == "jsonl":
+        sys.stdout.write(frame.to_json(orient="records", lines=True, date_format="iso", force_ascii=False))
+    else:
+        view = Table(show_lines=False)
+        for column in frame.columns:
+            view.add_column(str(column), overflow="fold")
+        for row in frame.itertuples(index=False):
+            view.add_row(*("" if v is None else str(v) for v in row))
+        out.print(view)
+        console.print(f"{len(frame)} rows")
+
+
+@app.command()
+def status(db: DbOption = DEFAULT_DB_PATH) -> None:
+    """What the database holds and how the last refresh went."""
+    from pipeline.store import open_database
+    from pipeline.store.reads import status as read_status
+
+    try:
+        with open_database(db, read_only=True) as connection:
+            info = read_status(connection)
+    except CybernormsError as exc:
+        _fail(exc)
+    view = Table(title=f"{db}", show_header=False)
+    for key in ("agreements", "provisions", "predictions", "clauses", "model_versions"):
+        view.add_row(key, str(info[key]))
+    for key, value in (info["last_run"] or {}).items():
+        view.add_row(f"last run: {key}", str(value))
+    out.print(view)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""Prefect flow `refresh`: source -> analyse (parse, screen, classify) -> store.
+
+Thin orchestration over the core functions. Tasks work on batches of agreements, not
+articles, so Prefect's per-task cost stays a small, measured part of a refresh; analysis
+of the next batches runs while the current one is written. With no PREFECT_API_URL set,
+Prefect starts its temporary (ephemeral) server; with one set, runs are reported there.
+"""
+
+from __future__ import annotations
+
+from pipeline.prefect_setup import apply_quiet_settings
+
+apply_quiet_settings()
+
+import uuid  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from datetime import datetime  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from prefect import flow, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+from prefect.utilities.annotations import quote  # noqa: E402
+
+from pipeline.analyse import AnalysedDocument, UnchangedDocument  # noqa: E402
+from pipeline.classify.registry import DEFAULT_SPEC, load_classifier  # noqa: E402
+from pipeline.errors import SourceError  # noqa: E402
+from pipeline.model import Run  # noqa: E402
+from pipeline.parallel import AnalysisResult, analyse_paths, default_workers  # noqa: E402
+from pipeline.progress import report  # noqa: E402
+from pipeline.sources import list_source_files  # noqa: E402
+from pipeline.sources.download import download_corpus, is_url  # noqa: E402
+from pipeline.store import open_database  # noqa: E402
+from pipeline.store.writes import finish_run, start_run, stored_versions, write_documents  # noqa: E402
+
+BATCH_SIZE = 50
+DEFAULT_CACHE_DIR = Path("outputs/cache/tota")
+
+
+@dataclass
+class RefreshSummary:
+    run_id: str
+    db_path: str
+    source: str
+    model_version: str
+    agreements_seen: int = 0
+    agreements_written: int = 0
+    agreements_unchanged: int = 0
+    provisions_written: int = 0
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class CorpusFiles:
+    paths: list[Path]
+    errors: list[str]
+
+
+@task(name="download-source", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def download_source(source: str, cache_dir: Path) -> CorpusFiles:
+    """Download a base URL into the cache (network I/O: retried; each file also retries itself)."""
+    fetched: list = []
+
+    def on_file(result) -> None:
+        fetched.append(result)
+        report("download", len(fetched), 0)
+
+    results = download_corpus(source, cache_dir, on_file=on_file)
+    return CorpusFiles([r.path for r in results if r.path], [r.error for r in results if r.error])
+
+
+@task(name="list-source", cache_policy=NO_CACHE)
+def list_source(source: str) -> CorpusFiles:
+    location = Path(source)
+    if location.is_file():
+        return CorpusFiles([location], [])
+    if not location.exists():
+        raise SourceError(location, "does not exist", "pass a folder of ToTA XML files, a file, or an http(s) URL")
+    return CorpusFiles(list_source_files(location), [])
+
+
+@task(name="analyse-batch", cache_policy=NO_CACHE)
+def analyse_batch(paths: list[Path], model_spec: str, known: dict, workers: int,
+                  pdf_engine: str | None) -> list[AnalysisResult]:
+    return list(analyse_paths(paths, model_spec=model_spec, known=known, workers=workers, pdf_engine=pdf_engine))
+
+
+@dataclass
+class BatchOutcome:
+    seen: int = 0
+    written: int = 0
+    unchanged: int = 0
+    provisions: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@task(name="write-batch", cache_policy=NO_CACHE)
+def write_batch(connection, results: list[AnalysisResult], run_id: str) -> BatchOutcome:
+    """Write the analysed agreements of a batch (see pipeline.store.writes for the transactions)."""
+    analysed = [r for r in results if isinstance(r, AnalysedDocument)]
+    written = write_documents(connection, analysed, run_id)
+    return BatchOutcome(
+        seen=len(results),
+        written=written.agreements,
+        unchanged=sum(isinstance(r, UnchangedDocument) for r in results),
+        provisions=written.provisions,
+        errors=[str(r) for r in results if isinstance(r, SourceError)] + written.errors,
+    )
+
+
+@flow(name="refresh", task_runner=ThreadPoolTaskRunner(max_workers=2), validate_parameters=False)
+def refresh(
+    source: str,
+    db_path: str = "outputs/cybernorms.duckdb",
+    model: str = DEFAULT_SPEC,
+    workers: int | None = None,
+    pdf_engine: str | None = None,
+    cache_dir: str = str(DEFAULT_CACHE_DIR),
+) -> RefreshSummary:
+    """Ingest, screen, classify and store every agreement of a source."""
+    started = datetime.now()
+    classifier = load_classifier(model)
+    run = Run(id=uuid.uuid4().hex[:12], started_at=started, finished_at=None, source=source,
+              model_version=classifier.version)
+    summary = RefreshSummary(run.id, db_path, source, classifier.version)
+    corpus = download_source(source, Path(cache_dir)) if is_url(source) else list_source(source)
+    summary.errors.extend(corpus.errors)
+    summary.agreements_seen += len(corpus.errors)
+
+    connection = open_database(Path(db_path))
+    try:
+        start_run(connection, run)
+        known = stored_versions(connection)
+        batches = [corpus.paths[i:i + BATCH_SIZE] for i in range(0, len(corpus.paths), BATCH_SIZE)]
+        worker_count = workers or default_workers()
+        futures = [analyse_batch.submit(quote(batch), model, quote(known), worker_count, pdf_engine) for batch in batches]
+        total = len(corpus.paths)
+        report("agreements", 0, total)
+        done = 0
+        for future in futures:
+            # quote(): Prefect would otherwise walk every provision looking for futures.
+            outcome = write_batch(quote(connection), quote(future.result()), run.id)
+            summary.agreements_seen += outcome.seen
+            summary.agreements_written += outcome.written
+            summary.agreements_unchanged += outcome.unchanged
+            summary.provisions_written += outcome.provisions
+            summary.errors.extend(outcome.errors)
+            done += outcome.seen
+            report("agreements", done, total)
+        status = "completed with errors" if summary.errors else "completed"
+    except BaseException:
+        status = "failed"
+        raise
+    finally:
+        summary.seconds = (datetime.now() - started).total_seconds()
+        finish_run(connection, Run(
+            id=run.id, started_at=started, finished_at=datetime.now(), source=source,
+            model_version=classifier.version, agreements_seen=summary.agreements_seen,
+            agreements_written=summary.agreements_written, agreements_unchanged=summary.agreements_unchanged,
+            provisions_written=summary.provisions_written, errors=tuple(summary.errors), status=status,
+        ))
+        connection.close()
+    return summary

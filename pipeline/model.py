@@ -1,0 +1,99 @@
+"""The one data model: agreements, their provisions, predictions and runs.
+
+Records are frozen dataclasses so that stages stay pure functions over values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+Bindingness = Literal["hard", "soft", "mixed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """One trade agreement, whatever format it came from."""
+
+    id: str  # stable id across sources: "<source>:<source_id>", e.g. "tota:442"
+    source: str  # "tota", "pdf", "html", "text"
+    source_id: str  # ToTA treaty_identifier, or the file's stem for other sources
+    name: str
+    type: str | None = None
+    composition: str | None = None
+    status: str | None = None
+    date_signed: date | None = None
+    date_in_force: date | None = None
+    parties: tuple[str, ...] = ()  # ISO 3166-1 alpha-3 codes
+    region: str | None = None
+    language: str | None = None  # ISO 639-1: "en", "es", "fr"
+    content_hash: str = ""  # sha256 of the source bytes: a changed file is re-ingested
+
+    @property
+    def year(self) -> int | None:
+        return self.date_signed.year if self.date_signed else None
+
+
+@dataclass(frozen=True, slots=True)
+class Provision:
+    """One article (the unit that is labelled) with where it came from."""
+
+    id: str  # "<agreement id>:<ordinal>"
+    agreement_id: str
+    ordinal: int  # position in the agreement, from 0
+    text: str
+    chapter: str | None = None
+    article_no: str | None = None
+    article_title: str | None = None
+    char_start: int | None = None  # offsets into the document's full text, when known
+    char_end: int | None = None
+    source_provision_id: str | None = None  # ToTA article_identifier
+    page_start: int | None = None
+    page_end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """What the detector or classifier says about one provision."""
+
+    provision_id: str
+    labels: tuple[str, ...]
+    scores: dict[str, float] = field(default_factory=dict)
+    bindingness: Bindingness | None = None
+    instruments: tuple[str, ...] = ()
+    model_version: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An agreement with its provisions: what a source yields."""
+
+    agreement: Agreement
+    provisions: tuple[Provision, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One refresh, recorded in the database."""
+
+    id: str
+    started_at: datetime
+    finished_at: datetime | None
+    source: str
+    model_version: str
+    agreements_seen: int = 0
+    agreements_written: int = 0
+    agreements_unchanged: int = 0
+    provisions_written: int = 0
+    errors: tuple[str, ...] = ()
+    status: str = "running"
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def provision_id(agreement_id: str, ordinal: int) -> str:
+    return f"{agreement_id}:{ordinal}"

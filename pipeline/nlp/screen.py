@@ -1,0 +1,94 @@
+"""Fast screening: which articles could be about cyberspace at all.
+
+Running spaCy over all seven million words of ToTA would cost more than the rest of a
+refresh together. Screening lower-cases the text once and runs an Aho-Corasick automaton
+(pyahocorasick) over a few dozen literal stems: one linear pass, about 4x faster than the
+same stems compiled as a trie regex and 50x faster than a plain regex alternation. Every cue phrase of every lexicon contains one of the stems
+(tests/test_screen.py enforces it), so screening never hides a provision that the cue
+matchers would label; the trained classifier is screened the same way.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import ahocorasick
+
+# Literal, lower-case stems. Both accent variants are listed where Spanish text drops accents.
+SCREEN_STEMS: tuple[str, ...] = (
+    "electr", "digital", "privacy", "privacidad", "intimidad", "personal", "comput", "informátic", "informatic",
+    "internet", "online", "on-line", "en línea", "en linea", "cyber", "ciber", "spam", "unsolicited", "no solicitad",
+    "no deseado", "signature", "firma", "software", "source code", "código fuente", "codigo fuente", "códigos fuente",
+    "algorithm", "algoritm", "crypt", "cripto", "cifrad", "encript", "single window", "ventanilla única",
+    "ventanilla unica", "automat", "automatiz", "caching", "caché", "cache", "hosting", "alojamiento", "interoperab",
+    "fintech", "sandbox", "artificial intelligence", "inteligencia artificial", "paperless", "sin papel", "e-commerce",
+    "malicious", "malicioso", "information society", "information security", "information technolog",
+    "information and communication", "information flow", "flow of information", "flows of information",
+    "transfer of information", "transfers of information", "movement of information", "government information",
+    "public sector information", "información gubernamental", "información personal", "de información",
+    "de la información", "de informacion", "de la informacion", "dentro y fuera de su territorio", "neutral",
+    "end-user devices", "dispositivos de usuario", "service provider", "proveedor de servicios",
+    "proveedores de servicios", "liability", "responsabilidad", "mere conduit", "monitoring obligation",
+    "notice and take", "notice-and-take", "uncitral", "cnudmi", "certificat", "certificad", "trade administration",
+    "administración del comercio", "pre-arrival", "payment", "identit", "identidad", "transmission", "transmisi",
+    "network", "redes", "seguridad", "fraudulent", "fraudulenta", "deceptive", "authentication", "autenticaci",
+    "high-tech", "high technology", "financial technology", "tecnología financiera", "adequate level of protection",
+    "localisation", "localization", "individual records", "affairs and accounts", "incident",
+    "information system", "services and applications", "certificaci",
+)
+# Short words that must stand alone ("ict" must not fire inside "strict").
+SCREEN_WORDS: tuple[str, ...] = ("ict", "tic", "xiv", "data", "dato", "datos", "agcs", "gats")
+
+
+@cache
+def _automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for stem in SCREEN_STEMS:
+        automaton.add_word(stem, (stem, False))
+    for word in SCREEN_WORDS:
+        automaton.add_word(word, (word, True))
+    automaton.make_automaton()
+    return automaton
+
+
+def _stands_alone(text: str, end: int, length: int) -> bool:
+    start = end - length + 1
+    before = text[start - 1] if start > 0 else " "
+    after = text[end + 1] if end + 1 < len(text) else " "
+    return not before.isalnum() and not after.isalnum()
+
+
+def could_be_cyber(text: str) -> bool:
+    """True when the text contains any stem that a cyber cue could start from."""
+    lowered = text.lower()
+    for end, (stem, whole_word) in _automaton().iter(lowered):
+        if not whole_word or _stands_alone(lowered, end, len(stem)):
+            return True
+    return False
+
+
+class PhraseScreen:
+    """Exact pre-screen for a phrase matcher: does any phrase occur in the normalised text?
+
+    A token-level match implies the phrase occurs in the whitespace-normalised, lower-cased
+    text between non-alphanumeric neighbours, so texts this screen rejects do not match the
+    phrases in spaCy (tests/test_screen.py checks this on the corpus).
+    """
+
+    def __init__(self, phrases: list[str]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for phrase in phrases:
+            key = normalise_whitespace(phrase.lower())
+            self._automaton.add_word(key, key)
+        self._automaton.make_automaton()
+
+    def hits(self, lowered_normalised: str) -> bool:
+        for end, phrase in self._automaton.iter(lowered_normalised):
+            if _stands_alone(lowered_normalised, end, len(phrase)):
+                return True
+        return False
+
+
+def normalise_whitespace(text: str) -> str:
+    """Collapse runs of whitespace (ToTA keeps the line breaks of the printed page)."""
+    return " ".join(text.split())

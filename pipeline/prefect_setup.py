@@ -1,0 +1,75 @@
+"""Prefect settings for a quiet, fast refresh; must run before `prefect` is imported.
+
+Offline (as here and in CI) Prefect's telemetry calls fail noisily, and its per-task INFO
+lines would drown the progress bar, so telemetry is off and Prefect's log records go to
+a file (outputs/logs/prefect.log by default, CYBERNORMS_LOG_DIR to change). Settings the
+user has set in the environment win.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import os
+from pathlib import Path
+
+QUIET_SETTINGS = {
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
+    "PREFECT_TELEMETRY_ENABLE_RESOURCE_METRICS": "false",
+    "PREFECT_UI_ENABLED": "false",
+    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_TO_API_ENABLED": "true",
+}
+
+
+def apply_quiet_settings() -> None:
+    for key, value in QUIET_SETTINGS.items():
+        os.environ.setdefault(key, value)
+
+
+def log_file() -> Path:
+    return Path(os.environ.get("CYBERNORMS_LOG_DIR", "outputs/logs")) / "prefect.log"
+
+
+def route_prefect_logs_to_file() -> Path:
+    """Move Prefect's console output to a log file; warnings of our own still reach stderr."""
+    path = log_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s | %(levelname)-7s | %(name)s - %(message)s"))
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        if type(existing).__module__.startswith("prefect"):
+            root.removeHandler(existing)
+    root.addHandler(handler)
+    console = logging.StreamHandler()
+    console.setLevel(logging.WARNING)
+    console.addFilter(lambda record: not record.name.startswith(("prefect", "uvicorn", "httpx")))
+    root.addHandler(console)
+    for name in ("prefect", "prefect.flow_runs", "prefect.task_runs"):
+        logging.getLogger(name).setLevel(logging.INFO)
+    return path
+
+
+def start_ephemeral_api_early() -> threading.Thread | None:
+    """Start Prefect's temporary API server in the background, so its ~4 s start-up overlaps
+    the refresh's own imports and worker start-up instead of adding to them.
+
+    Prefect would start the same server (a per-process singleton) when the flow begins;
+    starting it first changes only when. Does nothing when PREFECT_API_URL points at a server.
+    Join the returned thread before running the flow.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+
+    def start() -> None:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        SubprocessASGIServer().start()
+
+    thread = threading.Thread(target=start, name="prefect-ephemeral-start", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,145 @@
+"""Download a corpus from a base URL into a local cache: bounded parallelism, retries,
+checksums, conditional requests.
+
+The cache keeps `checksums.json` (file -> sha256 and ETag). A cached file whose bytes no
+longer match its checksum is fetched again; a server that answers 304 Not Modified costs
+no transfer. Only http(s) URLs are accepted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import httpx
+
+from pipeline.errors import SourceError
+from pipeline.model import content_hash
+
+DEFAULT_WORKERS = 4
+DEFAULT_RETRIES = 3
+MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
+CHECKSUMS_FILE = "checksums.json"
+# ToTA numbers its files pta_1.xml ... pta_450.xml; a server without a directory listing
+# (raw.githubusercontent.com has none) is asked for that range.
+TOTA_ID_RANGE = range(1, 451)
+_LINK = re.compile(r'href="([^"?#]*pta_\d+\.xml)"')
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    name: str
+    path: Path | None
+    error: str | None = None
+    from_cache: bool = False
+
+
+def is_url(location: str) -> bool:
+    return urlparse(location).scheme in ("http", "https")
+
+
+def list_remote_files(base_url: str, client: httpx.Client) -> list[str]:
+    """File names to fetch: from the server's directory listing if it has one, else ToTA's id range."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    try:
+        response = client.get(base)
+        if response.status_code == 200 and "html" in response.headers.get("content-type", ""):
+            names = sorted({Path(urlparse(link).path).name for link in _LINK.findall(response.text)},
+                           key=lambda n: int(re.sub(r"\D", "", n)))
+            if names:
+                return names
+    except httpx.HTTPError:
+        pass
+    return [f"pta_{i}.xml" for i in TOTA_ID_RANGE]
+
+
+def download_corpus(
+    base_url: str,
+    cache_dir: Path,
+    *,
+    names: Iterable[str] | None = None,
+    workers: int = DEFAULT_WORKERS,
+    retries: int = DEFAULT_RETRIES,
+    timeout: float = 30.0,
+    on_file: Callable[[Fetched], None] | None = None,
+) -> list[Fetched]:
+    """Fetch every file into cache_dir (at most `workers` at once); returns one result per file."""
+    if not is_url(base_url):
+        raise SourceError(base_url, "is not an http(s) URL")
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    checksums = _load_checksums(cache_dir)
+    lock = threading.Lock()
+    with httpx.Client(timeout=timeout, follow_redirects=True) as client:
+        wanted = list(names) if names is not None else list_remote_files(base, client)
+
+        def fetch(name: str) -> Fetched:
+            result = _fetch_one(client, urljoin(base, name), cache_dir / name, checksums, lock, retries)
+            if on_file:
+                on_file(result)
+            return result
+
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            results = list(pool.map(fetch, wanted))
+    _save_checksums(cache_dir, checksums)
+    return results
+
+
+def _fetch_one(client: httpx.Client, url: str, target: Path, checksums: dict, lock: threading.Lock,
+               retries: int) -> Fetched:
+    name = target.name
+    with lock:
+        known = checksums.get(name)
+    cached_ok = known is not None and target.exists() and content_hash(target.read_bytes()) == known["sha256"]
+    headers = {"If-None-Match": known["etag"]} if cached_ok and known.get("etag") else {}
+    last_error = ""
+    for attempt in range(retries + 1):
+        try:
+            response = client.get(url, headers=headers)
+        except httpx.HTTPError as exc:
+            last_error = f"{type(exc).__name__}: {exc}"
+        else:
+            if response.status_code == 304 and cached_ok:
+                return Fetched(name, target, from_cache=True)
+            if response.status_code == 200:
+                data = response.content
+                if len(data) > MAX_DOWNLOAD_BYTES:
+                    return Fetched(name, None, f"{url}: {len(data):,} bytes, over the download limit")
+                partial = target.with_suffix(target.suffix + ".part")
+                partial.write_bytes(data)
+                partial.replace(target)  # atomic: a crash never leaves a truncated file in the cache
+                with lock:
+                    checksums[name] = {"sha256": content_hash(data), "etag": response.headers.get("etag")}
+                return Fetched(name, target)
+            if response.status_code == 404:
+                return Fetched(name, None, f"{url}: not found (HTTP 404)")
+            last_error = f"HTTP {response.status_code}"
+            if response.status_code < 500 and response.status_code != 429:
+                break  # a client error will not go away on retry
+        if attempt < retries:
+            time.sleep(min(0.2 * 2**attempt, 5.0))
+    if cached_ok:
+        # Offline or failing server: the verified cached copy is still good.
+        return Fetched(name, target, from_cache=True)
+    return Fetched(name, None, f"{url}: download failed after {retries + 1} attempts ({last_error})")
+
+
+def _load_checksums(cache_dir: Path) -> dict:
+    path = cache_dir / CHECKSUMS_FILE
+    try:
+        return json.loads(path.read_text()) if path.exists() else {}
+    except (OSError, json.JSONDecodeError):
+        return {}  # a damaged checksum file only costs a re-download
+
+
+def _save_checksums(cache_dir: Path, checksums: dict) -> None:
+    partial = cache_dir / (CHECKSUMS_FILE + ".part")
+    partial.write_text(json.dumps(checksums, indent=1, sort_keys=True))
+    partial.replace(cache_dir / CHECKSUMS_FILE)

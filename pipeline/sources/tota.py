@@ -1,0 +1,127 @@
+"""ToTA source: the Texts of Trade Agreements corpus, from a local folder or a base URL.
+
+ToTA (Alschner, Seiermann & Skougarevskiy 2017, CC BY-NC 4.0) ships one XML file per
+agreement, `pta_<treaty_identifier>.xml`, with metadata and a chapter -> article body.
+Parsing is pure (`parse_tota_xml`); downloading lives in `pipeline.sources.download`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+
+from pipeline.errors import SourceError
+from pipeline.model import Agreement, Document, Provision, content_hash, provision_id
+
+SOURCE_NAME = "tota"
+DEFAULT_BASE_URL = "https://raw.githubusercontent.com/mappingtreaties/tota/master/xml/"
+TOTA_FILE_PATTERN = re.compile(r"^pta_(\d+)\.xml$")
+# The largest ToTA file is about 2 MB; anything far above that is not a ToTA agreement.
+MAX_XML_BYTES = 64 * 1024 * 1024
+
+
+def list_tota_files(directory: Path) -> list[Path]:
+    """The ToTA XML files of a folder, in treaty-id order."""
+    if not directory.is_dir():
+        raise SourceError(directory, "is not a directory", "point --source at the folder that holds pta_*.xml")
+    files = [p for p in directory.iterdir() if TOTA_FILE_PATTERN.match(p.name)]
+    return sorted(files, key=lambda p: int(TOTA_FILE_PATTERN.match(p.name).group(1)))  # type: ignore[union-attr]
+
+
+def read_tota_file(path: Path) -> Document:
+    """Read and parse one ToTA file, with errors that name the file."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SourceError(path, f"cannot be read: {exc.strerror}") from exc
+    if size > MAX_XML_BYTES:
+        raise SourceError(path, f"is {size:,} bytes, over the {MAX_XML_BYTES:,}-byte limit for one agreement")
+    return parse_tota_xml(path.read_bytes(), location=str(path))
+
+
+def parse_tota_xml(data: bytes, location: str = "<bytes>") -> Document:
+    """Parse one ToTA XML document into an Agreement and its Provisions.
+
+    defusedxml refuses DTDs, entity expansion and external references, so a hostile
+    file cannot read local files, reach the network or blow up memory.
+    """
+    if not data.strip():
+        raise SourceError(location, "is empty", "re-download it or remove it from the corpus folder")
+    if len(data) > MAX_XML_BYTES:
+        raise SourceError(location, f"is over the {MAX_XML_BYTES:,}-byte limit for one agreement")
+    try:
+        root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise SourceError(location, f"refused unsafe XML ({type(exc).__name__})", "ToTA files carry no DTD or entities") from exc
+    except SafeET.ParseError as exc:
+        raise SourceError(location, f"is not well-formed XML: {exc}", "re-download the file") from exc
+    if root.tag != "treaty" or root.find("meta") is None or root.find("body") is None:
+        raise SourceError(location, "is not a ToTA treaty file (expected <treaty><meta>…</meta><body>…</body>)")
+
+    meta = root.find("meta")
+    treaty_id = _text(meta, "treaty_identifier")
+    if not treaty_id:
+        raise SourceError(location, "has no <treaty_identifier>")
+    agreement = Agreement(
+        id=f"{SOURCE_NAME}:{treaty_id}",
+        source=SOURCE_NAME,
+        source_id=treaty_id,
+        name=_text(meta, "name") or f"ToTA {treaty_id}",
+        type=_text(meta, "type"),
+        composition=_text(meta, "composition"),
+        status=_text(meta, "status"),
+        date_signed=_date(_text(meta, "date_signed")),
+        date_in_force=_date(_text(meta, "date_into_force")),
+        parties=tuple(p.text.strip() for p in meta.findall("parties/partyisocode") if p.text and p.text.strip()),
+        region=_text(meta, "region"),
+        language=_text(meta, "language"),
+        content_hash=content_hash(data),
+    )
+    return Document(agreement=agreement, provisions=tuple(_provisions(root, agreement.id)))
+
+
+def _provisions(root, agreement_id: str) -> Iterator[Provision]:
+    ordinal = 0
+    offset = 0  # offsets into the concatenation of article texts joined by "\n\n"
+    for chapter in root.find("body").iter("chapter"):
+        chapter_title = _clean(chapter.get("name"))
+        for article in chapter.iter("article"):
+            text = "".join(article.itertext()).strip()
+            yield Provision(
+                id=provision_id(agreement_id, ordinal),
+                agreement_id=agreement_id,
+                ordinal=ordinal,
+                text=text,
+                chapter=chapter_title,
+                article_no=_clean(article.get("number")),
+                article_title=_clean(article.get("name")),
+                char_start=offset,
+                char_end=offset + len(text),
+                source_provision_id=article.get("article_identifier"),
+            )
+            ordinal += 1
+            offset += len(text) + 2
+
+
+def _text(meta, tag: str) -> str | None:
+    value = meta.findtext(tag)
+    return value.strip() if value and value.strip() else None
+
+
+def _clean(value: str | None) -> str | None:
+    return " ".join(value.split()) if value and value.strip() else None
+
+
+def _date(value: str | None) -> date | None:
+    # ToTA dates are ISO (YYYY-MM-DD); a few cards have none.
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None

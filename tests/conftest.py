@@ -1,0 +1,60 @@
+"""Shared fixtures: the ToTA corpus in ../shared (never copied into the repository)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+TOTA_DIR = SHARED / "corpora" / "tota" / "xml"
+HOLDOUT_FILE = SHARED / "corpora" / "holdout.txt"
+
+# Keep Prefect's files and logs out of the user's home and the repository during tests.
+os.environ.setdefault("CYBERNORMS_LOG_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "cybernorms-test-logs"))
+
+requires_tota = pytest.mark.skipif(not TOTA_DIR.is_dir(), reason="../shared/corpora/tota/xml is not beside the repo")
+
+
+def holdout_ids() -> set[str]:
+    if not HOLDOUT_FILE.exists():
+        return set()
+    return {line.split("\t")[0] for line in HOLDOUT_FILE.read_text().splitlines() if line[:1].isdigit()}
+
+
+@pytest.fixture(scope="session")
+def tota_dir() -> Path:
+    if not TOTA_DIR.is_dir():
+        pytest.skip("../shared/corpora/tota/xml is not beside the repository")
+    return TOTA_DIR
+
+
+# A small, varied subset: an e-commerce chapter (151), an EU agreement (395), a Spanish text
+# (433), an old agreement without cyber content (127) and a short one (63).
+SUBSET_IDS = ("63", "127", "151", "395", "433")
+
+
+@pytest.fixture()
+def tota_subset(tota_dir: Path, tmp_path: Path) -> Path:
+    """A temporary folder holding a few ToTA files (copied into tmp, not into the repo)."""
+    folder = tmp_path / "tota"
+    folder.mkdir()
+    for treaty_id in SUBSET_IDS:
+        shutil.copy(tota_dir / f"pta_{treaty_id}.xml", folder)
+    return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quiet_shutdown():
+    """Prefect stops its temporary server at interpreter exit and logs that through handlers
+    whose streams pytest has closed by then; don't print tracebacks for those records."""
+    yield
+    import logging
+
+    from pipeline.parallel import shutdown_pools
+
+    shutdown_pools()
+    logging.raiseExceptions = False

@@ -1,0 +1,43 @@
+"""Screening must never hide a provision that the spaCy cue matchers would label."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from pipeline.classify.lexicon import _cue_screen
+from pipeline.nlp import build_nlp
+from pipeline.nlp.lexicon import LEXICON_LANGUAGES, label_cues
+from pipeline.nlp.screen import could_be_cyber, normalise_whitespace
+from pipeline.sources.tota import list_tota_files, read_tota_file
+from tests.conftest import requires_tota
+
+
+def test_short_words_need_word_boundaries() -> None:
+    assert could_be_cyber("the ICT sector") and not could_be_cyber("strict rules of origin")
+    assert could_be_cyber("personal DATA") and not could_be_cyber("metadatabase of tariffs")
+
+
+def test_every_cue_phrase_passes_its_own_screen() -> None:
+    for lang in LEXICON_LANGUAGES:
+        screen = _cue_screen(lang)
+        for phrases in label_cues(lang).values():
+            for phrase in phrases:
+                assert screen.hits(normalise_whitespace(phrase.lower())), phrase
+
+
+@requires_tota
+def test_screen_rejects_nothing_the_matcher_would_label(tota_dir: Path) -> None:
+    rng = random.Random(3)
+    files = rng.sample(list_tota_files(tota_dir), 25)
+    checked = 0
+    for path in files:
+        document = read_tota_file(path)
+        lang = document.agreement.language if document.agreement.language in LEXICON_LANGUAGES else "en"
+        nlp = build_nlp(lang)
+        for provision in document.provisions:
+            text = normalise_whitespace(provision.text)
+            if not _cue_screen(lang).hits(text.lower()):
+                assert nlp(text)._.cue_labels == (), (path.name, provision.source_provision_id)
+                checked += 1
+    assert checked > 500

@@ -19,7 +19,8 @@ from pipeline.store.database import DEFAULT_DB_PATH
 app = typer.Typer(help="Find, classify and track cyber norms in trade agreements.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 console = Console(stderr=True)
-out = Console()
+# Piped output (files, pagers, CI logs) gets wide tables instead of an 80-column wrap.
+out = Console(width=None if sys.stdout.isatty() else 200)
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB file.", envvar="CYBERNORMS_DB")]
 
@@ -55,7 +56,7 @@ def refresh(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     log_path = route_prefect_logs_to_file()
-    warm_up(workers or default_workers())
+    warm_up(workers or default_workers(), model)
     if api_starting is not None:
         api_starting.join()
     console.print(f"refreshing from [bold]{location}[/bold] into [bold]{db}[/bold] (Prefect log: {log_path})")
@@ -89,12 +90,13 @@ def refresh(
 
 @app.command()
 def classify(
-    input: Annotated[Path, typer.Argument(help="JSONL with one {\"id\", \"text\", \"lang\"?} object per line.")],
+    input: Annotated[Path, typer.Argument(help="JSONL with one {\"id\", \"text\", \"lang\"?} object per line "
+                                          "(optional \"title\" and \"chapter\" of the article help).")],
     output: Annotated[Optional[Path], typer.Option("--output", help="Output JSONL (default: stdout).")] = None,
     model: Annotated[str, typer.Option(help="'default', 'lexicon', or a model folder.")] = "default",
 ) -> None:
     """Classify provisions from a JSONL file; output lines come in input order."""
-    from pipeline.classify.base import ClassifierInput
+    from pipeline.classify.base import ClassifierInput, provision_heading
     from pipeline.classify.registry import load_classifier
 
     items = []
@@ -105,7 +107,9 @@ def classify(
                     continue
                 try:
                     record = json.loads(line)
-                    items.append(ClassifierInput(str(record["id"]), str(record["text"]), record.get("lang") or "en"))
+                    heading = provision_heading(record.get("title"), record.get("chapter"))
+                    items.append(ClassifierInput(str(record["id"]), str(record["text"]), record.get("lang") or "en",
+                                                 heading))
                 except (json.JSONDecodeError, KeyError, TypeError) as exc:
                     _fail(CybernormsError(f"{input}:{number}: expected a JSON object with 'id' and 'text' ({exc})"))
         predictions = load_classifier(model).predict(items)
@@ -141,8 +145,9 @@ def parse(
         document = read_any(file, pdf_engine=pdf_engine, manifest=manifest)
     except CybernormsError as exc:
         _fail(exc)
-    keys = ("chapter", "article_no", "article_title", "text", "page_start", "page_end")
-    records = [{key: getattr(p, key) for key in keys} for p in document.provisions]
+    from pipeline.sources.files import provisions_as_records
+
+    records = provisions_as_records(document)
     if not table:
         sys.stdout.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
         return
@@ -176,17 +181,29 @@ def _print_adoption(db: Path, *, cumulative: bool = False, since: int | None = N
             table = adoption_table(label_years(connection), cumulative=cumulative)
     except CybernormsError as exc:
         _fail(exc)
+    if since is None:
+        # Start where cyber norms start: the first year in which any label appears.
+        active = [y for y in table.columns if table[y].sum() > 0]
+        since = min(active) if active else None
     if since is not None:
         table = table.loc[:, [y for y in table.columns if y >= since]]
-    view = Table(title="Norm adoption: agreements per year" + (" (cumulative)" if cumulative else ""))
-    view.add_column("norm")
+    from pipeline.taxonomy import SHORT_NAMES
+
+    # Years down, norms across: the 19 norms fit a terminal, the decades do not.
+    view = Table(title="Norm adoption: agreements signed per year that contain each norm"
+                 + (" (cumulative)" if cumulative else ""), caption=_legend(SHORT_NAMES))
+    view.add_column("year")
+    for norm in table.index:
+        view.add_column(SHORT_NAMES[norm], justify="right")
     for year in table.columns:
-        view.add_column(str(year)[-2:] if len(table.columns) > 20 else str(year), justify="right")
-    view.add_column("total", justify="right")
-    for norm, row in table.iterrows():
-        cells = [str(v) if v else "·" for v in row]
-        view.add_row(norm, *cells, str(row.iloc[-1] if cumulative else row.sum()))
+        view.add_row(str(year), *(str(v) if v else "·" for v in table[year]))
+    if not cumulative and len(table.columns):
+        view.add_row("total", *(str(v) for v in table.sum(axis=1)), style="bold")
     out.print(view)
+
+
+def _legend(short_names: dict[str, str]) -> str:
+    return "; ".join(f"{short} = {label}" for label, short in short_names.items())
 
 
 @app.command()
@@ -234,6 +251,118 @@ def status(db: DbOption = DEFAULT_DB_PATH) -> None:
         view.add_row(key, str(info[key]))
     for key, value in (info["last_run"] or {}).items():
         view.add_row(f"last run: {key}", str(value))
+    out.print(view)
+
+
+CorpusOption = Annotated[Optional[Path], typer.Option(
+    "--corpus", help="Local ToTA XML folder (default: $CYBERNORMS_SOURCE, else ../shared/corpora/tota/xml).")]
+HoldoutOption = Annotated[Optional[Path], typer.Option(
+    "--holdout", help="Agreements never to train on (default: ../shared/corpora/holdout.txt).")]
+
+
+def _corpus_and_holdout(corpus: Path | None, holdout: Path | None) -> tuple[Path, Path]:
+    from pipeline.classify.registry import MODELS_DIR
+
+    shared = MODELS_DIR.parent.parent / "shared" / "corpora"
+    env = os.environ.get("CYBERNORMS_SOURCE")
+    corpus = corpus or (Path(env) if env and not env.startswith("http") else shared / "tota" / "xml")
+    if not corpus.is_dir():
+        _fail(CybernormsError(f"{corpus}: no ToTA XML folder here (pass --corpus)"))
+    return corpus, holdout or shared / "holdout.txt"
+
+
+def _fold_progress():
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("cross-validation folds"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console)
+
+
+@app.command()
+def train(
+    corpus: CorpusOption = None,
+    holdout: HoldoutOption = None,
+    version: Annotated[str, typer.Option(help="Model version to write under models/norm-classifier/.")] = "1.0.0",
+    seed: Annotated[int, typer.Option(help="Random seed (folds and solvers).")] = 0,
+) -> None:
+    """Evaluate by grouped cross-validation, train on all annotations, save model, metrics and card."""
+    from pipeline.classify.build import train_model
+
+    corpus, holdout = _corpus_and_holdout(corpus, holdout)
+    try:
+        with _fold_progress() as progress:
+            bar = progress.add_task("folds", total=None)
+            target = train_model(corpus, holdout, version=version, seed=seed,
+                                 on_fold=lambda done, total: progress.update(bar, completed=done, total=total))
+    except CybernormsError as exc:
+        _fail(exc)
+    console.print(f"model saved to {target} (see MODEL_CARD.md and metrics.json)")
+    _print_metrics(json.loads((target / "metrics.json").read_text()))
+
+
+@app.command()
+def evaluate(
+    corpus: CorpusOption = None,
+    holdout: HoldoutOption = None,
+    seed: Annotated[int, typer.Option(help="Random seed (folds and solvers).")] = 0,
+    output: Annotated[Optional[Path], typer.Option(help="Also write the full report as JSON here.")] = None,
+) -> None:
+    """Grouped cross-validation of the classifier and the lexicon baseline (reproduces the model card)."""
+    from pipeline.classify.build import evaluate_model
+
+    corpus, holdout = _corpus_and_holdout(corpus, holdout)
+    try:
+        with _fold_progress() as progress:
+            bar = progress.add_task("folds", total=None)
+            report = evaluate_model(corpus, holdout, seed=seed,
+                                    on_fold=lambda done, total: progress.update(bar, completed=done, total=total))
+    except CybernormsError as exc:
+        _fail(exc)
+    if output:
+        output.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    _print_metrics(report)
+
+
+def _print_metrics(report: dict) -> None:
+    view = Table(title=f"grouped {report['folds']}-fold cross-validation, {report['provisions']} provisions, "
+                       f"{report['agreements']} agreements")
+    for column in ("model", "micro-F1", "macro-F1", "agreement F1", "bindingness acc.", "instruments P/R"):
+        view.add_column(column)
+    for key, name in (("trained", "trained (text + headings)"), ("trained_text_only", "trained (bare text)"),
+                      ("lexicon_baseline", "lexicon baseline")):
+        m = report[key]
+        view.add_row(name, f"{m['micro_f1']:.3f}", f"{m['macro_f1']:.3f}", f"{m['agreement_f1']:.3f}",
+                     f"{m['bindingness_accuracy']:.3f}", f"{m['instruments_precision']:.3f}/{m['instruments_recall']:.3f}")
+    out.print(view)
+    labels = Table(title="per label (trained, text + headings)")
+    for column in ("label", "support", "precision", "recall", "F1", "baseline F1"):
+        labels.add_column(column)
+    for label, m in report["trained"]["per_label"].items():
+        labels.add_row(label, str(m["support"]), f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
+                       f"{report['lexicon_baseline']['per_label'][label]['f1']:.3f}")
+    out.print(labels)
+
+
+@app.command()
+def annotations() -> None:
+    """Check the annotation files and show inter-annotator agreement on the blind samples."""
+    from pipeline.classify.agreement import blind_agreement
+    from pipeline.classify.annotations import read_annotation_files
+
+    try:
+        rows = read_annotation_files()
+        reports = blind_agreement()
+    except CybernormsError as exc:
+        _fail(exc)
+    labelled = sum(bool(a.labels) for a in rows)
+    console.print(f"{len(rows)} annotated provisions ({labelled} labelled) from "
+                  f"{len({a.source_id for a in rows})} agreements: valid")
+    view = Table(title="blind re-labelling vs. the annotations")
+    for column in ("sample", "provisions", "label micro-F1", "exact match", "bindingness agreement"):
+        view.add_column(column)
+    for r in reports:
+        view.add_row(r["sample"], str(r["provisions"]), f"{r['label_micro_f1']:.3f}", f"{r['exact_match']:.3f}",
+                     f"{r['bindingness_agreement']:.3f} (n={r['bindingness_compared']})")
     out.print(view)
 
 

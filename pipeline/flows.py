@@ -23,7 +23,7 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
 from pipeline.analyse import AnalysedDocument, UnchangedDocument  # noqa: E402
-from pipeline.classify.registry import DEFAULT_SPEC, load_classifier  # noqa: E402
+from pipeline.classify.registry import DEFAULT_SPEC, model_version  # noqa: E402
 from pipeline.errors import SourceError  # noqa: E402
 from pipeline.model import Run  # noqa: E402
 from pipeline.parallel import AnalysisResult, analyse_paths, default_workers  # noqa: E402
@@ -120,10 +120,9 @@ def refresh(
 ) -> RefreshSummary:
     """Ingest, screen, classify and store every agreement of a source."""
     started = datetime.now()
-    classifier = load_classifier(model)
-    run = Run(id=uuid.uuid4().hex[:12], started_at=started, finished_at=None, source=source,
-              model_version=classifier.version)
-    summary = RefreshSummary(run.id, db_path, source, classifier.version)
+    version = model_version(model)
+    run = Run(id=uuid.uuid4().hex[:12], started_at=started, finished_at=None, source=source, model_version=version)
+    summary = RefreshSummary(run.id, db_path, source, version)
     corpus = download_source(source, Path(cache_dir)) if is_url(source) else list_source(source)
     summary.errors.extend(corpus.errors)
     summary.agreements_seen += len(corpus.errors)
@@ -156,7 +155,7 @@ def refresh(
         summary.seconds = (datetime.now() - started).total_seconds()
         finish_run(connection, Run(
             id=run.id, started_at=started, finished_at=datetime.now(), source=source,
-            model_version=classifier.version, agreements_seen=summary.agreements_seen,
+            model_version=version, agreements_seen=summary.agreements_seen,
             agreements_written=summary.agreements_written, agreements_unchanged=summary.agreements_unchanged,
             provisions_written=summary.provisions_written, errors=tuple(summary.errors), status=status,
         ))

@@ -14,49 +14,62 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 
-from pipeline.analyse import AnalysedDocument, UnchangedDocument, analyse_document
+from pipeline.analyse import AnalysedDocument, UnchangedDocument, analyse_documents
 from pipeline.classify.registry import load_classifier
 from pipeline.errors import CybernormsError, SourceError
-from pipeline.sources import read_any
+from pipeline.model import Document
+from pipeline.sources import OTHER_SUFFIXES, read_any
 
 AnalysisResult = AnalysedDocument | UnchangedDocument | SourceError
-_CHUNK = 4
+# Files per worker task: enough provisions per classifier call to amortise its set-up,
+# few enough that both cores stay busy to the end.
+_CHUNK = 10
 
 
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def analyse_path(
-    path: Path,
+def analyse_chunk(
+    paths: Sequence[Path],
     model_spec: str,
     known: Mapping[str, tuple[str, str | None]],
     pdf_engine: str | None = None,
-) -> AnalysisResult:
-    """Read one file and classify its provisions; errors come back as values, never raised."""
-    try:
-        document = read_any(path, pdf_engine=pdf_engine, manifest=_manifest_for(path.parent))
-        classifier = load_classifier(model_spec)
+) -> list[AnalysisResult]:
+    """Read files and classify their provisions; errors come back as values, never raised."""
+    results: list[AnalysisResult | Document] = []
+    classifier = load_classifier(model_spec)
+    for path in paths:
+        try:
+            document = read_any(path, pdf_engine=pdf_engine, manifest=_manifest_for(path.parent))
+        except SourceError as exc:
+            results.append(exc)
+            continue
+        except CybernormsError as exc:
+            results.append(SourceError(path, str(exc)))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one hostile file must not stop the run
+            results.append(SourceError(path, f"could not be processed: {type(exc).__name__}: {exc}"))
+            continue
         agreement = document.agreement
-        if known.get(agreement.id) == (agreement.content_hash, classifier.version):
-            return UnchangedDocument(agreement.id, agreement.name)
-        return analyse_document(document, classifier)
-    except SourceError as exc:
-        return exc
-    except CybernormsError as exc:
-        return SourceError(path, str(exc))
-    except Exception as exc:  # noqa: BLE001 - one hostile file must not stop the run
-        return SourceError(path, f"could not be processed: {type(exc).__name__}: {exc}")
+        unchanged = known.get(agreement.id) == (agreement.content_hash, classifier.version)
+        results.append(UnchangedDocument(agreement.id, agreement.name) if unchanged else document)
+    documents = [r for r in results if isinstance(r, Document)]
+    try:
+        analysed = iter(analyse_documents(documents, classifier))
+    except Exception as exc:  # noqa: BLE001 - report it against every file of the chunk
+        problem = f"could not be classified: {type(exc).__name__}: {exc}"
+        return [SourceError(p, problem) if isinstance(r, Document) else r for p, r in zip(paths, results)]
+    return [next(analysed) if isinstance(r, Document) else r for r in results]
 
 
 @cache
 def _manifest_for(directory: Path):
-    try:
-        from pipeline.sources.manifest import load_manifest
-    except ImportError:
+    """The folder's manifest, read once per worker; None for pure ToTA folders."""
+    if not any(p.suffix.lower() in OTHER_SUFFIXES or p.is_dir() for p in directory.iterdir()):
         return None
-    if not any(p.suffix.lower() in {".pdf", ".html", ".htm", ".txt", ".md"} for p in directory.iterdir()):
-        return None
+    from pipeline.sources.manifest import load_manifest
+
     return load_manifest(directory)
 
 
@@ -70,15 +83,15 @@ def analyse_paths(
 ) -> Iterator[AnalysisResult]:
     """Results in input order; in-process when workers <= 1 or there is little to do."""
     known = dict(known)
-    if workers <= 1 or len(paths) <= _CHUNK:
-        for path in paths:
-            yield analyse_path(path, model_spec, known, pdf_engine)
+    chunks = [list(paths[i:i + _CHUNK]) for i in range(0, len(paths), _CHUNK)]
+    if workers <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            yield from analyse_chunk(chunk, model_spec, known, pdf_engine)
         return
-    for result in _pool(workers).map(
-        analyse_path, paths, [model_spec] * len(paths), [known] * len(paths), [pdf_engine] * len(paths),
-        chunksize=_CHUNK,
-    ):
-        yield result
+    count = len(chunks)
+    for results in _pool(workers).map(analyse_chunk, chunks, [model_spec] * count, [known] * count,
+                                      [pdf_engine] * count):
+        yield from results
 
 
 _pools: dict[int, ProcessPoolExecutor] = {}
@@ -98,9 +111,9 @@ def shutdown_pools() -> None:
         _pools.popitem()[1].shutdown()
 
 
-def warm_up(workers: int) -> None:
-    """Start the worker processes now (module preloading happens in the background)."""
+def warm_up(workers: int, model_spec: str) -> None:
+    """Start the worker processes now and load the model in each, in the background."""
     if workers > 1:
         pool = _pool(workers)
         for _ in range(workers):
-            pool.submit(default_workers)
+            pool.submit(load_classifier, model_spec)

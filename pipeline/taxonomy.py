@@ -11,31 +11,33 @@ TAXONOMY_VERSION = "1.1"
 class Label:
     id: str
     topic: str
+    short: str  # column header for narrow tables
 
 
 LABELS: tuple[Label, ...] = (
-    Label("cross_border_data_flows", "free flow / cross-border transfer of information by electronic means"),
-    Label("data_localization", "location of computing facilities / data storage"),
-    Label("personal_data_protection", "privacy and personal data"),
-    Label("privacy_safeguard", "carve-outs preserving privacy or data protection"),
-    Label("source_code", "software source code and algorithms"),
-    Label("open_government_data", "public-sector data"),
-    Label("cybersecurity", "security of networks, systems and information"),
-    Label("cybercrime", "crime committed through ICT"),
-    Label("unsolicited_messages", "spam"),
-    Label("online_consumer_protection", "consumers in e-commerce"),
-    Label("electronic_transactions", "legal framework for e-transactions"),
-    Label("paperless_trading", "trade administration in electronic form"),
-    Label("customs_duties_electronic_transmissions", "duty-free electronic transmissions"),
-    Label("digital_products_nondiscrimination", "treatment of digital products"),
-    Label("internet_access", "open internet / net neutrality"),
-    Label("intermediary_liability", "liability of internet intermediaries"),
-    Label("ict_standards_cryptography", "ICT products, standards and encryption"),
-    Label("emerging_digital_tech", "new digital-economy topics"),
-    Label("ecommerce_general", "general e-commerce / digital trade / information society"),
+    Label("cross_border_data_flows", "free flow / cross-border transfer of information by electronic means", "flows"),
+    Label("data_localization", "location of computing facilities / data storage", "local"),
+    Label("personal_data_protection", "privacy and personal data", "privacy"),
+    Label("privacy_safeguard", "carve-outs preserving privacy or data protection", "priv-exc"),
+    Label("source_code", "software source code and algorithms", "code"),
+    Label("open_government_data", "public-sector data", "open-gov"),
+    Label("cybersecurity", "security of networks, systems and information", "cybersec"),
+    Label("cybercrime", "crime committed through ICT", "cybercrime"),
+    Label("unsolicited_messages", "spam", "spam"),
+    Label("online_consumer_protection", "consumers in e-commerce", "consumer"),
+    Label("electronic_transactions", "legal framework for e-transactions", "e-sign"),
+    Label("paperless_trading", "trade administration in electronic form", "paperless"),
+    Label("customs_duties_electronic_transmissions", "duty-free electronic transmissions", "no-duties"),
+    Label("digital_products_nondiscrimination", "treatment of digital products", "digital-nd"),
+    Label("internet_access", "open internet / net neutrality", "access"),
+    Label("intermediary_liability", "liability of internet intermediaries", "intermed"),
+    Label("ict_standards_cryptography", "ICT products, standards and encryption", "ict-std"),
+    Label("emerging_digital_tech", "new digital-economy topics", "emerging"),
+    Label("ecommerce_general", "general e-commerce / digital trade / information society", "e-com"),
 )
 
 LABEL_IDS: tuple[str, ...] = tuple(label.id for label in LABELS)
+SHORT_NAMES: dict[str, str] = {label.id: label.short for label in LABELS}
 BINDINGNESS_VALUES: tuple[str, ...] = ("hard", "soft", "mixed")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from pipeline.classify.lexicon import _cue_screen
+from pipeline.classify.lexicon import _phrase_screen as _cue_screen
 from pipeline.nlp import build_nlp
 from pipeline.nlp.lexicon import LEXICON_LANGUAGES, label_cues
 from pipeline.nlp.screen import could_be_cyber, normalise_whitespace

@@ -27,7 +27,7 @@ def test_parses_metadata_and_articles() -> None:
     assert agreement.parties == ("AAA", "BBB") and agreement.language == "en"
     assert len(agreement.content_hash) == 64
     first, second = document.provisions
-    assert (first.chapter, first.article_no, first.article_title) == ("Electronic Commerce", "ARTICLE 1", "Paperless Trading")
+    assert (first.chapter, first.article_no, first.article_title) == ("Electronic Commerce", "1", "Paperless Trading")
     assert first.source_provision_id == "77" and first.ordinal == 0 and first.id == "tota:9001:0"
     assert first.text.startswith("Each Party shall") and second.article_no is None
     assert second.char_start == first.char_end + 2

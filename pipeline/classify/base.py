@@ -14,6 +14,13 @@ class ClassifierInput:
     id: str
     text: str
     lang: str | None = "en"
+    # Article title and chapter title when known ("Location of Computing Facilities |
+    # Electronic Commerce"): strong evidence, but optional; models must work without it.
+    heading: str = ""
+
+
+def provision_heading(article_title: str | None, chapter: str | None) -> str:
+    return " | ".join(part for part in (article_title, chapter) if part)
 
 
 class NormClassifier(Protocol):

@@ -2,56 +2,104 @@
 
 An honest, transparent baseline: a provision gets every label whose cue phrases occur
 in it. It is what an analyst's keyword search does, and the trained classifier is
-scored against it in the same evaluation run.
+scored against it in the same evaluation run. `cue_analysis` is also the cue component
+that the trained classifier uses as features and as rules for rare labels.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-
-from pipeline.classify.base import ClassifierInput
-from pipeline.model import Prediction
-from pipeline.nlp import build_nlp
+from dataclasses import dataclass, field
 from functools import cache
 
-from pipeline.nlp.lexicon import label_cues, lexicon_language
-from pipeline.nlp.screen import PhraseScreen, normalise_whitespace
+import ahocorasick
+
+from pipeline.classify.base import ClassifierInput
+from pipeline.model import Bindingness, Prediction
+from pipeline.nlp import build_nlp
+from pipeline.nlp.lexicon import instrument_names, label_cues, lexicon_language
+from pipeline.nlp.screen import PhraseScreen, normalise_whitespace, stands_alone
 
 LEXICON_VERSION = "lexicon-1.0"
 _BATCH_SIZE = 64
+
+
+@dataclass(frozen=True, slots=True)
+class CueResult:
+    counts: dict[str, int] = field(default_factory=dict)  # label -> number of cue matches
+    instruments: tuple[str, ...] = ()
+    bindingness: Bindingness | None = None  # rule-based, set when any label cue matched
+
+
+def cue_analysis(items: Sequence[ClassifierInput]) -> list[CueResult]:
+    """Run the spaCy cue pipeline on the items whose text contains a cue or instrument phrase."""
+    results: list[CueResult] = [CueResult()] * len(items)
+    by_lang: dict[str, list[int]] = defaultdict(list)
+    texts: dict[int, str] = {}
+    for index, item in enumerate(items):
+        lang = lexicon_language(item.lang)
+        text = normalise_whitespace(item.text)
+        if _phrase_screen(lang).hits(text.lower()):
+            by_lang[lang].append(index)
+            texts[index] = text
+    for lang, indexes in by_lang.items():
+        docs = build_nlp(lang).pipe((texts[i] for i in indexes), batch_size=_BATCH_SIZE)
+        for index, doc in zip(indexes, docs, strict=True):
+            results[index] = CueResult(dict(doc._.cue_counts or {}), doc._.instruments, doc._.bindingness)
+    return results
 
 
 class LexiconClassifier:
     version = LEXICON_VERSION
 
     def predict(self, items: Sequence[ClassifierInput]) -> list[Prediction]:
-        results: dict[int, Prediction] = {}
-        by_lang: dict[str, list[int]] = defaultdict(list)
-        texts: dict[int, str] = {}
-        for index, item in enumerate(items):
-            lang = lexicon_language(item.lang)
-            text = normalise_whitespace(item.text)
-            if _cue_screen(lang).hits(text.lower()):
-                by_lang[lang].append(index)
-                texts[index] = text
-            else:
-                results[index] = Prediction(provision_id=item.id, labels=(), model_version=self.version)
-        for lang, indexes in by_lang.items():
-            docs = build_nlp(lang).pipe((texts[i] for i in indexes), batch_size=_BATCH_SIZE)
-            for index, doc in zip(indexes, docs, strict=True):
-                labels = doc._.cue_labels
-                results[index] = Prediction(
-                    provision_id=items[index].id,
-                    labels=labels,
-                    scores={label: 1.0 for label in labels},
-                    bindingness=doc._.bindingness if labels else None,
-                    instruments=doc._.instruments,
-                    model_version=self.version,
-                )
-        return [results[i] for i in range(len(items))]
+        predictions = []
+        for item, cues in zip(items, cue_analysis(items), strict=True):
+            labels = tuple(sorted(cues.counts))
+            predictions.append(Prediction(
+                provision_id=item.id,
+                labels=labels,
+                scores={label: 1.0 for label in labels},
+                bindingness=cues.bindingness if labels else None,
+                instruments=cues.instruments,
+                model_version=self.version,
+            ))
+        return predictions
+
+
+def fast_cue_counts(texts: Sequence[str], langs: Sequence[str | None]) -> list[dict[str, int]]:
+    """Cue matches per label found by the phrase automaton alone (no spaCy): the same phrases
+    as the spaCy matcher, matched between non-alphanumeric neighbours. Cheap enough to run on
+    every screened provision as classifier features."""
+    counts = []
+    for text, lang in zip(texts, langs):
+        automaton = _label_automaton(lexicon_language(lang))
+        lowered = normalise_whitespace(text).lower()
+        found: dict[str, int] = {}
+        for end, (phrase, labels) in automaton.iter(lowered):
+            if stands_alone(lowered, end, len(phrase)):
+                for label in labels:
+                    found[label] = found.get(label, 0) + 1
+        counts.append(found)
+    return counts
 
 
 @cache
-def _cue_screen(lang: str) -> PhraseScreen:
-    return PhraseScreen([phrase for phrases in label_cues(lang).values() for phrase in phrases])
+def _label_automaton(lang: str) -> ahocorasick.Automaton:
+    labels_by_phrase: dict[str, list[str]] = defaultdict(list)
+    for label, phrases in label_cues(lang).items():
+        for phrase in phrases:
+            labels_by_phrase[normalise_whitespace(phrase.lower())].append(label)
+    automaton = ahocorasick.Automaton()
+    for phrase, labels in labels_by_phrase.items():
+        automaton.add_word(phrase, (phrase, tuple(labels)))
+    automaton.make_automaton()
+    return automaton
+
+
+@cache
+def _phrase_screen(lang: str) -> PhraseScreen:
+    phrases = [phrase for phrases in label_cues(lang).values() for phrase in phrases]
+    phrases += [phrase for names in instrument_names().values() for phrase in names]
+    return PhraseScreen(phrases)

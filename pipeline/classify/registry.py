@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from functools import cache
 from pathlib import Path
 
 from pipeline.classify.base import NormClassifier
-from pipeline.classify.lexicon import LexiconClassifier
+from pipeline.classify.lexicon import LEXICON_VERSION, LexiconClassifier
 from pipeline.errors import ModelError
 
 MODEL_NAME = "norm-classifier"
+CONFIG_FILE = "config.json"
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 LEXICON_SPEC = "lexicon"
 DEFAULT_SPEC = "default"
@@ -26,6 +28,27 @@ def latest_model_dir(models_dir: Path = MODELS_DIR, name: str = MODEL_NAME) -> P
     if not versions:
         return None
     return max(versions, key=lambda p: tuple(int(x) if x.isdigit() else 0 for x in p.name.split(".")))
+
+
+def resolve_model_dir(spec: str) -> Path | None:
+    """The model folder a spec names (None for the lexicon baseline)."""
+    if spec == LEXICON_SPEC:
+        return None
+    if spec == DEFAULT_SPEC:
+        return latest_model_dir()
+    return Path(spec)
+
+
+def model_version(spec: str = DEFAULT_SPEC) -> str:
+    """The version a spec resolves to, without loading the model (the refresh's main process
+    only records it; the workers do the classifying)."""
+    model_dir = resolve_model_dir(spec)
+    if model_dir is None:
+        return LEXICON_VERSION
+    try:
+        return json.loads((model_dir / CONFIG_FILE).read_text())["version"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(f"{model_dir}: no readable {CONFIG_FILE} (rebuild with `cybernorms train`)") from exc
 
 
 @cache

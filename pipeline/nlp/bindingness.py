@@ -41,10 +41,15 @@ def clause_kind(clause: str, lang: str = "en") -> str | None:
     return None
 
 
+def clause_kinds(text: str, lang: str = "en") -> list[str]:
+    """The kind of every clause that carries a cue, in order."""
+    kinds = (clause_kind(clause, lang) for clause in _CLAUSE_SPLIT.split(text) if clause.strip())
+    return [kind for kind in kinds if kind is not None]
+
+
 def provision_bindingness(text: str, lang: str = "en") -> Bindingness:
     """Hard, soft or mixed for the whole provision text."""
-    kinds = {clause_kind(clause, lang) for clause in _CLAUSE_SPLIT.split(text) if clause.strip()}
-    kinds.discard(None)
+    kinds = set(clause_kinds(text, lang))
     has_hard = "hard" in kinds
     has_soft = "soft" in kinds or ("cooperate" in kinds and not has_hard)
     if has_hard and has_soft:

@@ -15,27 +15,28 @@ from pipeline.sources.tota import TOTA_FILE_PATTERN, list_tota_files, read_tota_
 SOURCE_ENV_VAR = "CYBERNORMS_SOURCE"
 
 
-# Non-XML formats read by pipeline.sources.files (PDF, HTML, plain text, Markdown).
-OTHER_SUFFIXES = frozenset({".pdf", ".html", ".htm", ".txt", ".md"})
-
-
-def other_suffixes() -> frozenset[str]:
-    return OTHER_SUFFIXES
+# Non-XML formats read by pipeline.sources.files (PDF, HTML, plain text, Markdown); kept here
+# too so that listing a pure ToTA folder does not import the PDF stack (a test keeps both equal).
+OTHER_SUFFIXES = frozenset({".pdf", ".html", ".htm", ".xhtml", ".txt", ".text", ".md", ".markdown"})
 
 
 def list_source_files(directory: Path) -> list[Path]:
-    """Every readable document in a folder: ToTA XML first (by id), then other formats by name."""
+    """Every agreement in a folder: ToTA XML first (by id), then PDF/HTML/text inputs (a
+    multi-file agreement that the manifest declares is one input: its folder)."""
     tota = list_tota_files(directory)
-    suffixes = other_suffixes()
-    others = sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
-    return tota + others
+    if not any(p.suffix.lower() in OTHER_SUFFIXES for p in directory.rglob("*") if p.is_file()):
+        return tota
+    from pipeline.sources.files import discover_inputs
+    from pipeline.sources.manifest import load_manifest
+
+    return tota + discover_inputs(directory, load_manifest(directory))
 
 
 def read_any(path: Path, *, pdf_engine: str | None = None, manifest=None) -> Document:
     """Read one document of any supported format."""
     if TOTA_FILE_PATTERN.match(path.name) or path.suffix.lower() == ".xml":
         return read_tota_file(path)
-    if path.suffix.lower() in other_suffixes():
+    if path.is_dir() or path.suffix.lower() in OTHER_SUFFIXES:
         from pipeline.sources.files import read_document
 
         kwargs = {"manifest": manifest}
@@ -43,4 +44,4 @@ def read_any(path: Path, *, pdf_engine: str | None = None, manifest=None) -> Doc
             kwargs["pdf_engine"] = pdf_engine
         return read_document(path, **kwargs)
     raise SourceError(path, f"has an unsupported format '{path.suffix}'",
-                      "supported: ToTA .xml, " + ", ".join(sorted(other_suffixes())))
+                      "supported: ToTA .xml, " + ", ".join(sorted(OTHER_SUFFIXES)))

@@ -98,7 +98,7 @@ def _provisions(root, agreement_id: str) -> Iterator[Provision]:
                 ordinal=ordinal,
                 text=text,
                 chapter=chapter_title,
-                article_no=_clean(article.get("number")),
+                article_no=_article_number(article.get("number")),
                 article_title=_clean(article.get("name")),
                 char_start=offset,
                 char_end=offset + len(text),
@@ -115,6 +115,15 @@ def _text(meta, tag: str) -> str | None:
 
 def _clean(value: str | None) -> str | None:
     return " ".join(value.split()) if value and value.strip() else None
+
+
+_ARTICLE_KEYWORD = re.compile(r"^(?:art[ií]culo|article|art)\.?\s+", re.IGNORECASE)
+
+
+def _article_number(value: str | None) -> str | None:
+    """'ARTICLE 13.1' -> '13.1', as the PDF/HTML/text parser records numbers."""
+    cleaned = _clean(value)
+    return _ARTICLE_KEYWORD.sub("", cleaned) or cleaned if cleaned else None
 
 
 def _date(value: str | None) -> date | None:

@@ -1,0 +1,78 @@
+"""Benchmark: classifying every ToTA article with the trained model, against a bare spaCy
+tokenizer pass over the same texts in the same run.
+
+Issue 3's target: all ~41,000 articles in at most 15 s on a 2-core machine (one process, model
+loading included, parsing the XML excluded).
+
+Run:  .venv/bin/python benchmarks/classify_tota.py [--corpus ../shared/corpora/tota/xml] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.classify.base import ClassifierInput, provision_heading  # noqa: E402
+from pipeline.sources.tota import list_tota_files, read_tota_file  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "tota" / "xml")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "classify_tota.json")
+    args = parser.parse_args()
+
+    items = []
+    for path in list_tota_files(args.corpus):
+        document = read_tota_file(path)
+        items += [ClassifierInput(p.id, p.text, document.agreement.language,
+                                  provision_heading(p.article_title, p.chapter)) for p in document.provisions]
+    print(f"{len(items):,} articles; {os.cpu_count()} cores; Python {platform.python_version()}")
+
+    import spacy
+
+    from pipeline.classify import features
+    from pipeline.classify.registry import load_classifier
+
+    classify_times, tokenizer_times, labelled = [], [], 0
+    for round_ in range(1, args.repeat + 1):
+        nlp = spacy.blank("en")
+        started = time.perf_counter()
+        for _ in nlp.tokenizer.pipe((i.text for i in items), batch_size=256):
+            pass
+        tokenizer_times.append(time.perf_counter() - started)
+
+        load_classifier.cache_clear()
+        features._CUE_CACHE.clear()  # no help from a previous round
+        started = time.perf_counter()
+        classifier = load_classifier("default")
+        predictions = classifier.predict(items)
+        classify_times.append(time.perf_counter() - started)
+        labelled = sum(bool(p.labels) for p in predictions)
+        print(f"round {round_}: classify {classify_times[-1]:.2f} s ({classifier.version}, {labelled:,} labelled), "
+              f"tokenizer {tokenizer_times[-1]:.2f} s")
+    result = {
+        "articles": len(items), "cores": os.cpu_count(), "python": platform.python_version(),
+        "model_version": classifier.version, "labelled_articles": labelled,
+        "classify_seconds_median": round(statistics.median(classify_times), 2),
+        "tokenizer_seconds_median": round(statistics.median(tokenizer_times), 2),
+        "classify_to_tokenizer": round(statistics.median(classify_times) / statistics.median(tokenizer_times), 3),
+        "articles_per_second": round(len(items) / statistics.median(classify_times)),
+    }
+    print(json.dumps(result, indent=2))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

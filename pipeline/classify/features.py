@@ -1,0 +1,70 @@
+"""Feature transformers for the trained classifier (scikit-learn estimator contract).
+
+Both take a DataFrame with columns `text` and `lang` and are stateless: the language
+knowledge lives in the spaCy cue lexicons, which map English and Spanish phrases onto the
+same label ids; that is what lets Spanish provisions get the same labels as English ones.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from pipeline.classify.base import ClassifierInput
+from pipeline.classify.lexicon import CueResult, cue_analysis, fast_cue_counts
+from pipeline.nlp.bindingness import clause_kinds
+from pipeline.taxonomy import LABEL_IDS
+
+# The spaCy cue analysis (decision rules, instruments); cross-validation asks for the same
+# texts many times.
+_CUE_CACHE: dict[tuple[str, str], CueResult] = {}
+_CUE_CACHE_LIMIT = 200_000
+
+
+def cached_cue_analysis(texts: list[str], langs: list[str]) -> list[CueResult]:
+    missing = [(t, l) for t, l in zip(texts, langs) if (l, t) not in _CUE_CACHE]
+    if missing:
+        if len(_CUE_CACHE) + len(missing) > _CUE_CACHE_LIMIT:
+            _CUE_CACHE.clear()
+        unique = list(dict.fromkeys(missing))
+        results = cue_analysis([ClassifierInput(str(i), t, l) for i, (t, l) in enumerate(unique)])
+        _CUE_CACHE.update({(l, t): r for (t, l), r in zip(unique, results)})
+    return [_CUE_CACHE[(l, t)] for t, l in zip(texts, langs)]
+
+
+class CueFeatures(TransformerMixin, BaseEstimator):
+    """log(1 + number of cue matches) per taxonomy label (the lexicons' phrases, matched by
+    the phrase automaton; the spaCy matcher itself is kept for the decision rules)."""
+
+    def fit(self, X: pd.DataFrame, y=None) -> CueFeatures:  # noqa: N803 - scikit-learn naming
+        return self
+
+    def transform(self, X: pd.DataFrame) -> sparse.csr_matrix:  # noqa: N803
+        counts = fast_cue_counts(list(X["text"]), list(X["lang"]))
+        matrix = np.array([[c.get(label, 0) for label in LABEL_IDS] for c in counts], dtype=np.float32)
+        return sparse.csr_matrix(np.log1p(matrix))
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        return np.array([f"cue_{label}" for label in LABEL_IDS], dtype=object)
+
+
+class BindingnessRuleFeatures(TransformerMixin, BaseEstimator):
+    """Counts of hard, soft and weak ("shall cooperate") clauses found by the bindingness rules."""
+
+    KINDS = ("hard", "soft", "cooperate")
+
+    def fit(self, X: pd.DataFrame, y=None) -> BindingnessRuleFeatures:  # noqa: N803
+        return self
+
+    def transform(self, X: pd.DataFrame) -> sparse.csr_matrix:  # noqa: N803
+        rows = []
+        for text, lang in zip(X["text"], X["lang"]):
+            kinds = clause_kinds(text, lang)
+            counts = [kinds.count(kind) for kind in self.KINDS]
+            rows.append([np.log1p(c) for c in counts] + [float(c > 0) for c in counts])
+        return sparse.csr_matrix(np.array(rows, dtype=np.float32))
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        return np.array([f"{p}_{k}" for p in ("log", "has") for k in self.KINDS], dtype=object)

@@ -1,0 +1,116 @@
+"""Training the norm classifier from annotations (deterministic: fixed seeds, liblinear)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import Pipeline
+
+from pipeline.classify.annotations import AnnotatedProvision
+from pipeline.classify.features import BindingnessRuleFeatures, CueFeatures, cached_cue_analysis
+from pipeline.classify.trained import LabelRule, TrainedClassifier, provision_frame
+from pipeline.taxonomy import LABEL_IDS
+
+# A label needs this many positive provisions before a statistical model is trusted with it;
+# rarer labels (source code, data localisation, ... in the pre-2016 corpus) use the cue rules.
+MIN_POSITIVES = 8
+INNER_FOLDS = 4
+THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.025), 3)
+BINDINGNESS_CLASSES = ("hard", "mixed", "soft")
+
+
+def build_labels_pipeline(seed: int = 0) -> Pipeline:
+    features = ColumnTransformer([
+        ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.9, sublinear_tf=True,
+                                  max_features=60_000, dtype=np.float32), "text"),
+        ("cues", CueFeatures(), ["text", "lang"]),
+        ("heading", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32), "heading"),
+    ])
+    classifier = OneVsRestClassifier(LogisticRegression(C=8.0, class_weight="balanced", solver="liblinear",
+                                                        max_iter=2000, random_state=seed))
+    return Pipeline([("features", features), ("classifier", classifier)])
+
+
+def build_bindingness_pipeline(seed: int = 0) -> Pipeline:
+    features = ColumnTransformer([
+        ("words", TfidfVectorizer(ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=40_000,
+                                  dtype=np.float32), "text"),
+        ("rules", BindingnessRuleFeatures(), ["text", "lang"]),
+    ])
+    classifier = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000, random_state=seed)
+    return Pipeline([("features", features), ("classifier", classifier)])
+
+
+def label_matrix(examples: Sequence[AnnotatedProvision]) -> np.ndarray:
+    return np.array([[label in e.annotation.labels for label in LABEL_IDS] for e in examples], dtype=bool)
+
+
+def examples_frame(examples: Sequence[AnnotatedProvision], with_headings: bool = True) -> pd.DataFrame:
+    headings = [e.heading for e in examples] if with_headings else None
+    return provision_frame([e.text for e in examples], [e.lang for e in examples], headings)
+
+
+def with_and_without_headings(examples: Sequence[AnnotatedProvision]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Training rows: each provision with its heading and, again, without it, so the model
+    uses titles when a source has them and still works on bare text (`classify` input)."""
+    frame = pd.concat([examples_frame(examples), examples_frame(examples, with_headings=False)], ignore_index=True)
+    rows = np.concatenate([np.arange(len(examples)), np.arange(len(examples))])
+    return frame, rows
+
+
+def _f1(truth: np.ndarray, predicted: np.ndarray) -> float:
+    tp = int((truth & predicted).sum())
+    denominator = int(truth.sum() + predicted.sum())
+    return 2 * tp / denominator if denominator else 0.0
+
+
+def choose_rule(truth: np.ndarray, probabilities: np.ndarray | None, cue: np.ndarray) -> LabelRule:
+    """The decision rule with the best out-of-fold F1 (ties go to the simpler rule)."""
+    best = LabelRule("rule")
+    best_f1 = _f1(truth, cue)
+    if probabilities is None:
+        return best
+    for strategy in ("model", "model_or_rule"):
+        for threshold in THRESHOLDS:
+            decided = probabilities >= threshold
+            if strategy == "model_or_rule":
+                decided = decided | cue
+            score = _f1(truth, decided)
+            if score > best_f1 + 1e-9:
+                best, best_f1 = LabelRule(strategy, float(threshold)), score
+    return best
+
+
+def fit_classifier(examples: Sequence[AnnotatedProvision], version: str, seed: int = 0) -> TrainedClassifier:
+    frame, rows = with_and_without_headings(examples)
+    truth = label_matrix(examples)[rows]
+    groups = np.array([e.agreement_id for e in examples])[rows]
+    model_labels = [label for k, label in enumerate(LABEL_IDS) if truth[:, k].sum() >= 2 * MIN_POSITIVES]
+    model_columns = [LABEL_IDS.index(label) for label in model_labels]
+
+    # Out-of-fold probabilities (grouped by agreement, both copies of a provision on the same
+    # side) choose each label's rule and threshold for inputs with and without headings alike.
+    out_of_fold = np.zeros((len(frame), len(model_labels)))
+    folds = GroupKFold(n_splits=min(INNER_FOLDS, len(set(groups))), shuffle=True, random_state=seed)
+    for train, test in folds.split(frame, groups=groups):
+        inner = build_labels_pipeline(seed).fit(frame.iloc[train], truth[train][:, model_columns])
+        out_of_fold[test] = inner.predict_proba(frame.iloc[test])
+    cues = cached_cue_analysis(list(frame["text"]), list(frame["lang"]))
+    rules = {}
+    for k, label in enumerate(LABEL_IDS):
+        cue = np.array([label in c.counts for c in cues], dtype=bool)
+        probabilities = out_of_fold[:, model_labels.index(label)] if label in model_labels else None
+        rules[label] = choose_rule(truth[:, k], probabilities, cue)
+
+    labels_model = build_labels_pipeline(seed).fit(frame, truth[:, model_columns])
+    labelled = [i for i, e in enumerate(examples) if e.annotation.labels]
+    bindingness = np.array([examples[i].annotation.bindingness for i in labelled])
+    bindingness_model = build_bindingness_pipeline(seed).fit(frame.iloc[labelled], bindingness)
+    return TrainedClassifier(labels_model, bindingness_model, model_labels, rules, version)

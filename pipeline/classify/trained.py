@@ -1,0 +1,166 @@
+"""The trained norm classifier: TF-IDF + spaCy cue features -> one logistic regression
+per label, per-label decision rules, and a bindingness model.
+
+Saved with skops (never plain pickle): `model.skops` holds the two scikit-learn pipelines,
+`config.json` the label list, decision rules and version. Loading trusts only
+scikit-learn, NumPy and SciPy types and this package's own feature transformers.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import skops.io as sio
+
+from pipeline.classify.base import ClassifierInput
+from pipeline.classify.features import cached_cue_analysis
+from pipeline.classify.lexicon import CueResult, fast_cue_counts
+from pipeline.errors import ModelError
+from pipeline.model import Prediction
+from pipeline.nlp.lexicon import lexicon_language
+from pipeline.nlp.screen import could_be_cyber, normalise_whitespace
+from pipeline.taxonomy import LABEL_IDS
+
+MODEL_FILE = "model.skops"
+CONFIG_FILE = "config.json"
+_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "pipeline.classify.features.")
+_BATCH = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRule:
+    """How a label is decided: by the model's probability, by the spaCy cue rules, or either."""
+
+    strategy: str  # "model" | "rule" | "model_or_rule"
+    threshold: float = 0.5
+
+
+def provision_frame(texts: Sequence[str], langs: Sequence[str | None],
+                    headings: Sequence[str] | None = None) -> pd.DataFrame:
+    return pd.DataFrame({"text": [normalise_whitespace(t) for t in texts],
+                         "lang": [lexicon_language(lang) for lang in langs],
+                         "heading": [normalise_whitespace(h) for h in headings] if headings else [""] * len(texts)})
+
+
+class TrainedClassifier:
+    def __init__(self, labels_model, bindingness_model, model_labels: Sequence[str],
+                 rules: dict[str, LabelRule], version: str) -> None:
+        self.labels_model = labels_model
+        self.bindingness_model = bindingness_model
+        self.model_labels = list(model_labels)
+        self.rules = rules
+        self.version = version
+
+    # -- prediction ------------------------------------------------------------------------
+    def predict(self, items: Sequence[ClassifierInput]) -> list[Prediction]:
+        predictions: list[Prediction | None] = [None] * len(items)
+        # The heading counts: "Transparency" is cyber only in the Electronic Commerce chapter.
+        screened = [i for i, item in enumerate(items) if could_be_cyber(f"{item.text} {item.heading}")]
+        for start in range(0, len(screened), _BATCH):
+            chunk = screened[start:start + _BATCH]
+            frame = provision_frame([items[i].text for i in chunk], [items[i].lang for i in chunk],
+                                    [items[i].heading for i in chunk])
+            for index, prediction in zip(chunk, self._predict_frame(frame, [items[i].id for i in chunk])):
+                predictions[index] = prediction
+        empty = (i for i, p in enumerate(predictions) if p is None)
+        for index in empty:
+            predictions[index] = Prediction(items[index].id, (), model_version=self.version)
+        return predictions  # type: ignore[return-value]
+
+    def decide(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[CueResult | None]]:
+        """Per-label scores and decisions (n x labels, taxonomy order) and the spaCy cue results.
+
+        spaCy runs only where it can matter: provisions whose phrases hint at a label decided by
+        the cue rules, and provisions that end up labelled (for their instruments)."""
+        n = len(frame)
+        probabilities = self.labels_model.predict_proba(frame) if n else np.zeros((0, len(self.model_labels)))
+        column = {label: j for j, label in enumerate(self.model_labels)}
+        rules = [self.rules.get(label, LabelRule("rule")) for label in LABEL_IDS]
+        scores = np.zeros((n, len(LABEL_IDS)))
+        by_model = np.zeros((n, len(LABEL_IDS)), dtype=bool)
+        for k, label in enumerate(LABEL_IDS):
+            if label in column:
+                scores[:, k] = probabilities[:, column[label]]
+                by_model[:, k] = rules[k].strategy != "rule" and scores[:, k] >= rules[k].threshold
+        rule_labels = {label for label, rule in zip(LABEL_IDS, rules) if rule.strategy != "model"}
+        hints = fast_cue_counts(list(frame["text"]), list(frame["lang"]))
+        wanted = [i for i in range(n) if by_model[i].any() or rule_labels & hints[i].keys()]
+        cues: list[CueResult | None] = [None] * n
+        for i, result in zip(wanted, cached_cue_analysis([frame["text"].iat[i] for i in wanted],
+                                                         [frame["lang"].iat[i] for i in wanted])):
+            cues[i] = result
+        decisions = by_model.copy()
+        for k, label in enumerate(LABEL_IDS):
+            if rules[k].strategy == "model":
+                continue
+            cue = np.array([c is not None and label in c.counts for c in cues], dtype=bool)
+            decisions[:, k] |= cue
+            if label not in column:
+                scores[:, k] = cue.astype(float)
+        # A provision labelled only now (by a rule) still needs its instruments.
+        late = [i for i in range(n) if decisions[i].any() and cues[i] is None]
+        for i, result in zip(late, cached_cue_analysis([frame["text"].iat[i] for i in late],
+                                                       [frame["lang"].iat[i] for i in late])):
+            cues[i] = result
+        return scores, decisions, cues
+
+    def _predict_frame(self, frame: pd.DataFrame, ids: list[str]) -> list[Prediction]:
+        scores, decisions, cues = self.decide(frame)
+        labelled = np.flatnonzero(decisions.any(axis=1))
+        bindingness = dict(zip(labelled, self.bindingness_model.predict(frame.iloc[labelled]))) if len(labelled) else {}
+        out = []
+        for i, provision_id in enumerate(ids):
+            labels = tuple(label for k, label in enumerate(LABEL_IDS) if decisions[i, k])
+            out.append(Prediction(
+                provision_id=provision_id,
+                labels=labels,
+                scores={label: round(float(scores[i, k]), 4) for k, label in enumerate(LABEL_IDS) if scores[i, k] >= 0.05},
+                bindingness=str(bindingness[i]) if labels else None,
+                instruments=cues[i].instruments if labels and cues[i] is not None else (),
+                model_version=self.version,
+            ))
+        return out
+
+    # -- persistence -----------------------------------------------------------------------
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        for pipeline in (self.labels_model, self.bindingness_model):
+            _compact_vocabularies(pipeline)
+        sio.dump({"labels": self.labels_model, "bindingness": self.bindingness_model}, directory / MODEL_FILE,
+                 compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+        config = {"version": self.version, "model_labels": self.model_labels,
+                  "rules": {label: asdict(rule) for label, rule in sorted(self.rules.items())}}
+        (directory / CONFIG_FILE).write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+
+    @classmethod
+    def load(cls, directory: Path) -> TrainedClassifier:
+        model_path, config_path = directory / MODEL_FILE, directory / CONFIG_FILE
+        if not model_path.exists() or not config_path.exists():
+            raise ModelError(f"{directory}: expected {MODEL_FILE} and {CONFIG_FILE} (rebuild with `cybernorms train`)")
+        try:
+            untrusted = sio.get_untrusted_types(file=model_path)
+        except Exception as exc:  # noqa: BLE001 - any unreadable file is the same problem to the user
+            raise ModelError(f"{model_path}: not a readable skops file: {exc}") from exc
+        refused = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
+        if refused:
+            raise ModelError(f"{model_path}: refuses to load untrusted types {refused}")
+        bundle = sio.load(model_path, trusted=untrusted)
+        config = json.loads(config_path.read_text())
+        rules = {label: LabelRule(**rule) for label, rule in config["rules"].items()}
+        return cls(bundle["labels"], bundle["bindingness"], config["model_labels"], rules, config["version"])
+
+
+def _compact_vocabularies(pipeline) -> None:
+    """TF-IDF vocabularies map terms to NumPy integers, which skops stores one file each
+    (a 100 MB model that takes minutes to write); plain ints give the same model in a few MB."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    for _name, transformer, _columns in pipeline.named_steps["features"].transformers_:
+        if isinstance(transformer, TfidfVectorizer):
+            transformer.vocabulary_ = {term: int(index) for term, index in transformer.vocabulary_.items()}

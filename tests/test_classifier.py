@@ -1,0 +1,114 @@
+"""Training, saving, loading and predicting with the trained classifier (English and Spanish)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import skops.io as sio
+
+from pipeline.classify.annotations import load_annotations
+from pipeline.classify.base import ClassifierInput
+from pipeline.classify.evaluate import cross_validate
+from pipeline.classify.registry import latest_model_dir, load_classifier
+from pipeline.classify.train import fit_classifier
+from pipeline.classify.trained import TrainedClassifier
+from pipeline.errors import ModelError
+from tests.conftest import holdout_ids
+
+# A small training set: English agreements with e-commerce chapters, an EU one and two Spanish ones.
+SUBSET = {"151", "397", "141", "392", "144", "433", "338", "36", "62", "82"}
+
+PROVISIONS = [
+    ClassifierInput("en-duties", "Each Party shall maintain its practice of not imposing customs duties on "
+                    "electronic transmissions between the Parties.", "en"),
+    ClassifierInput("en-consumer", "Each Party shall adopt or maintain consumer protection laws to proscribe "
+                    "fraudulent and deceptive commercial practices that cause harm to consumers engaged in online "
+                    "commercial activities.", "en"),
+    ClassifierInput("en-goods", "Each Party shall eliminate its customs duties on originating goods in accordance "
+                    "with its Schedule in Annex 2-A.", "en"),
+    ClassifierInput("es-duties", "Ninguna Parte impondrá derechos aduaneros, tasas o cargos a las transmisiones "
+                    "electrónicas entre las Partes.", "es"),
+    ClassifierInput("es-goods", "Cada Parte eliminará sus aranceles aduaneros sobre las mercancías originarias de "
+                    "conformidad con su Lista.", "es"),
+]
+
+
+@pytest.fixture(scope="module")
+def small_training_set(tota_dir: Path):
+    examples, documents = load_annotations(tota_dir, holdout=holdout_ids())
+    subset = [e for e in examples if e.annotation.source_id in SUBSET]
+    return subset, {k: v for k, v in documents.items() if k in SUBSET}
+
+
+@pytest.fixture(scope="module")
+def saved_model(small_training_set, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    examples, _documents = small_training_set
+    directory = tmp_path_factory.mktemp("models") / "test-model"
+    fit_classifier(examples, version="test-1").save(directory)
+    return directory
+
+
+def test_trained_model_labels_english_and_spanish_alike(saved_model: Path) -> None:
+    model = TrainedClassifier.load(saved_model)
+    predictions = {p.provision_id: p for p in model.predict(PROVISIONS)}
+    assert "customs_duties_electronic_transmissions" in predictions["en-duties"].labels
+    assert "customs_duties_electronic_transmissions" in predictions["es-duties"].labels
+    assert "online_consumer_protection" in predictions["en-consumer"].labels
+    assert predictions["en-goods"].labels == () and predictions["es-goods"].labels == ()
+    assert predictions["en-duties"].bindingness in {"hard", "soft", "mixed"}
+    assert all(p.model_version == "test-1" for p in predictions.values())
+
+
+def test_predictions_keep_input_order_and_screen_out_ordinary_text(saved_model: Path) -> None:
+    model = TrainedClassifier.load(saved_model)
+    items = [ClassifierInput(str(i), text, "en") for i, text in
+             enumerate(["Tariff rate quotas for rice.", PROVISIONS[0].text, "Rules of origin apply."])]
+    predictions = model.predict(items)
+    assert [p.provision_id for p in predictions] == ["0", "1", "2"]
+    assert predictions[0].labels == () and predictions[0].scores == {} and predictions[1].labels
+
+
+def test_training_is_reproducible(small_training_set, saved_model: Path, tmp_path: Path) -> None:
+    examples, _documents = small_training_set
+    again = tmp_path / "again"
+    fit_classifier(examples, version="test-1").save(again)
+    assert (again / "config.json").read_text() == (saved_model / "config.json").read_text()
+    first = TrainedClassifier.load(saved_model).predict(PROVISIONS)
+    second = TrainedClassifier.load(again).predict(PROVISIONS)
+    assert first == second
+
+
+def test_loading_refuses_untrusted_types(saved_model: Path, tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile"
+    hostile.mkdir()
+    (hostile / "config.json").write_text((saved_model / "config.json").read_text())
+    sio.dump({"labels": Path("/etc/passwd"), "bindingness": None}, hostile / "model.skops")
+    with pytest.raises(ModelError, match="untrusted types"):
+        TrainedClassifier.load(hostile)
+
+
+def test_missing_model_files_are_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="cybernorms train"):
+        TrainedClassifier.load(tmp_path)
+
+
+def test_grouped_cross_validation_reports_model_and_baseline(small_training_set) -> None:
+    examples, documents = small_training_set
+    report = cross_validate(examples, documents, folds=2)
+    for key in ("trained", "trained_text_only", "lexicon_baseline"):
+        metrics = report[key]
+        assert 0 <= metrics["micro_f1"] <= 1 and 0 <= metrics["agreement_f1"] <= 1
+        assert metrics["bindingness_n"] == report["labelled_provisions"]
+    assert report["agreements"] == len(SUBSET)
+    assert report["trained"]["micro_f1"] > report["lexicon_baseline"]["micro_f1"]
+
+
+def test_the_shipped_model_is_the_default() -> None:
+    directory = latest_model_dir()
+    assert directory is not None and (directory / "MODEL_CARD.md").exists() and (directory / "metrics.json").exists()
+    load_classifier.cache_clear()
+    classifier = load_classifier("default")
+    assert classifier.version.startswith("norm-classifier-")
+    prediction = classifier.predict([PROVISIONS[0]])[0]
+    assert "customs_duties_electronic_transmissions" in prediction.labels

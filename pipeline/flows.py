@@ -33,7 +33,7 @@ from pipeline.sources.download import download_corpus, is_url  # noqa: E402
 from pipeline.store import open_database  # noqa: E402
 from pipeline.store.writes import finish_run, start_run, stored_versions, write_documents  # noqa: E402
 
-BATCH_SIZE = 50
+BATCH_SIZE = 150
 DEFAULT_CACHE_DIR = Path("outputs/cache/tota")
 
 

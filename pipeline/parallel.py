@@ -24,6 +24,7 @@ AnalysisResult = AnalysedDocument | UnchangedDocument | SourceError
 # Files per worker task: enough provisions per classifier call to amortise its set-up,
 # few enough that both cores stay busy to the end.
 _CHUNK = 10
+PRELOAD_ENV_VAR = "CYBERNORMS_PRELOAD_MODEL"
 
 
 def default_workers() -> int:
@@ -89,7 +90,7 @@ def analyse_paths(
             yield from analyse_chunk(chunk, model_spec, known, pdf_engine)
         return
     count = len(chunks)
-    for results in _pool(workers).map(analyse_chunk, chunks, [model_spec] * count, [known] * count,
+    for results in _pool(workers, model_spec).map(analyse_chunk, chunks, [model_spec] * count, [known] * count,
                                       [pdf_engine] * count):
         yield from results
 
@@ -97,10 +98,13 @@ def analyse_paths(
 _pools: dict[int, ProcessPoolExecutor] = {}
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def _pool(workers: int, model_spec: str) -> ProcessPoolExecutor:
     if workers not in _pools:
+        # The forkserver loads the model once (pipeline.worker_preload) and every worker it
+        # forks inherits it, instead of each worker reading the model file again.
+        os.environ.setdefault(PRELOAD_ENV_VAR, model_spec)
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipeline.parallel"])
+        context.set_forkserver_preload(["pipeline.parallel", "pipeline.worker_preload"])
         _pools[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     return _pools[workers]
 
@@ -114,6 +118,6 @@ def shutdown_pools() -> None:
 def warm_up(workers: int, model_spec: str) -> None:
     """Start the worker processes now and load the model in each, in the background."""
     if workers > 1:
-        pool = _pool(workers)
+        pool = _pool(workers, model_spec)
         for _ in range(workers):
             pool.submit(load_classifier, model_spec)

@@ -8,6 +8,8 @@ from typing import Protocol
 
 from pipeline.model import Prediction
 
+LEXICON_VERSION = "lexicon-1.0"
+
 
 @dataclass(frozen=True, slots=True)
 class ClassifierInput:

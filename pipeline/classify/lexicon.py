@@ -15,13 +15,12 @@ from functools import cache
 
 import ahocorasick
 
-from pipeline.classify.base import ClassifierInput
+from pipeline.classify.base import LEXICON_VERSION, ClassifierInput
 from pipeline.model import Bindingness, Prediction
 from pipeline.nlp import build_nlp
 from pipeline.nlp.lexicon import instrument_names, label_cues, lexicon_language
 from pipeline.nlp.screen import PhraseScreen, normalise_whitespace, stands_alone
 
-LEXICON_VERSION = "lexicon-1.0"
 _BATCH_SIZE = 64
 
 

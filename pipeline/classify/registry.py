@@ -7,8 +7,7 @@ import logging
 from functools import cache
 from pathlib import Path
 
-from pipeline.classify.base import NormClassifier
-from pipeline.classify.lexicon import LEXICON_VERSION, LexiconClassifier
+from pipeline.classify.base import LEXICON_VERSION, NormClassifier
 from pipeline.errors import ModelError
 
 MODEL_NAME = "norm-classifier"
@@ -54,6 +53,9 @@ def model_version(spec: str = DEFAULT_SPEC) -> str:
 @cache
 def load_classifier(spec: str = DEFAULT_SPEC) -> NormClassifier:
     """'lexicon', 'default' (newest trained model, else the lexicon baseline) or a model folder."""
+    # Imported here: the refresh's main process never classifies and need not load spaCy.
+    from pipeline.classify.lexicon import LexiconClassifier
+
     if spec == LEXICON_SPEC:
         return LexiconClassifier()
     if spec == DEFAULT_SPEC:

@@ -71,19 +71,19 @@ def refresh(
 
         try:
             with reporting_to(on_progress):
-                summary = flows.refresh(source=location, db_path=str(db), model=model, workers=workers,
+                run = flows.refresh(source=location, db_path=str(db), model=model, workers=workers,
                                         pdf_engine=pdf_engine)
         except CybernormsError as exc:
             _fail(exc)
         finally:
             shutdown_pools()
-    table = Table(title=f"refresh {summary.run_id} ({summary.seconds:.1f} s, model {summary.model_version})")
+    table = Table(title=f"refresh {run.id} ({run.seconds:.1f} s, model {run.model_version})")
     for column in ("agreements seen", "written", "unchanged", "provisions written", "errors"):
         table.add_column(column, justify="right")
-    table.add_row(*(str(v) for v in (summary.agreements_seen, summary.agreements_written,
-                                     summary.agreements_unchanged, summary.provisions_written, len(summary.errors))))
+    table.add_row(*(str(v) for v in (run.agreements_seen, run.agreements_written,
+                                     run.agreements_unchanged, run.provisions_written, len(run.errors))))
     out.print(table)
-    for error in summary.errors:
+    for error in run.errors:
         console.print(Text("skipped: ", style="yellow") + Text(error), soft_wrap=True)
     _print_adoption(db)
 

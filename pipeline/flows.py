@@ -13,7 +13,7 @@ from pipeline.prefect_setup import apply_quiet_settings
 apply_quiet_settings()
 
 import uuid  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
+from dataclasses import dataclass, field, replace  # noqa: E402
 from datetime import datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -35,20 +35,6 @@ from pipeline.store.writes import finish_run, start_run, stored_versions, write_
 
 BATCH_SIZE = 150
 DEFAULT_CACHE_DIR = Path("outputs/cache/tota")
-
-
-@dataclass
-class RefreshSummary:
-    run_id: str
-    db_path: str
-    source: str
-    model_version: str
-    agreements_seen: int = 0
-    agreements_written: int = 0
-    agreements_unchanged: int = 0
-    provisions_written: int = 0
-    errors: list[str] = field(default_factory=list)
-    seconds: float = 0.0
 
 
 @dataclass
@@ -94,6 +80,13 @@ class BatchOutcome:
     provisions: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def add(self, other: BatchOutcome) -> None:
+        self.seen += other.seen
+        self.written += other.written
+        self.unchanged += other.unchanged
+        self.provisions += other.provisions
+        self.errors.extend(other.errors)
+
 
 @task(name="write-batch", cache_policy=NO_CACHE)
 def write_batch(connection, results: list[AnalysisResult], run_id: str) -> BatchOutcome:
@@ -117,47 +110,32 @@ def refresh(
     workers: int | None = None,
     pdf_engine: str | None = None,
     cache_dir: str = str(DEFAULT_CACHE_DIR),
-) -> RefreshSummary:
-    """Ingest, screen, classify and store every agreement of a source."""
-    started = datetime.now()
-    version = model_version(model)
-    run = Run(id=uuid.uuid4().hex[:12], started_at=started, finished_at=None, source=source, model_version=version)
-    summary = RefreshSummary(run.id, db_path, source, version)
+) -> Run:
+    """Ingest, screen, classify and store every agreement of a source; returns the run record."""
+    run = Run(id=uuid.uuid4().hex[:12], started_at=datetime.now(), finished_at=None, source=source,
+              model_version=model_version(model))
     corpus = download_source(source, Path(cache_dir)) if is_url(source) else list_source(source)
-    summary.errors.extend(corpus.errors)
-    summary.agreements_seen += len(corpus.errors)
+    total = BatchOutcome(seen=len(corpus.errors), errors=list(corpus.errors))
 
     connection = open_database(Path(db_path))
+    status = "failed"
     try:
         start_run(connection, run)
         known = stored_versions(connection)
         batches = [corpus.paths[i:i + BATCH_SIZE] for i in range(0, len(corpus.paths), BATCH_SIZE)]
         worker_count = workers or default_workers()
-        futures = [analyse_batch.submit(quote(batch), model, quote(known), worker_count, pdf_engine) for batch in batches]
-        total = len(corpus.paths)
-        report("agreements", 0, total)
-        done = 0
+        futures = [analyse_batch.submit(quote(batch), model, quote(known), worker_count, pdf_engine)
+                   for batch in batches]
+        report("agreements", 0, len(corpus.paths))
         for future in futures:
             # quote(): Prefect would otherwise walk every provision looking for futures.
-            outcome = write_batch(quote(connection), quote(future.result()), run.id)
-            summary.agreements_seen += outcome.seen
-            summary.agreements_written += outcome.written
-            summary.agreements_unchanged += outcome.unchanged
-            summary.provisions_written += outcome.provisions
-            summary.errors.extend(outcome.errors)
-            done += outcome.seen
-            report("agreements", done, total)
-        status = "completed with errors" if summary.errors else "completed"
-    except BaseException:
-        status = "failed"
-        raise
+            total.add(write_batch(quote(connection), quote(future.result()), run.id))
+            report("agreements", total.seen - len(corpus.errors), len(corpus.paths))
+        status = "completed with errors" if total.errors else "completed"
     finally:
-        summary.seconds = (datetime.now() - started).total_seconds()
-        finish_run(connection, Run(
-            id=run.id, started_at=started, finished_at=datetime.now(), source=source,
-            model_version=version, agreements_seen=summary.agreements_seen,
-            agreements_written=summary.agreements_written, agreements_unchanged=summary.agreements_unchanged,
-            provisions_written=summary.provisions_written, errors=tuple(summary.errors), status=status,
-        ))
+        run = replace(run, finished_at=datetime.now(), agreements_seen=total.seen, agreements_written=total.written,
+                      agreements_unchanged=total.unchanged, provisions_written=total.provisions,
+                      errors=tuple(total.errors), status=status)
+        finish_run(connection, run)
         connection.close()
-    return summary
+    return run

@@ -90,6 +90,10 @@ class Run:
     errors: tuple[str, ...] = ()
     status: str = "running"
 
+    @property
+    def seconds(self) -> float | None:
+        return (self.finished_at - self.started_at).total_seconds() if self.finished_at else None
+
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()

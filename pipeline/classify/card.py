@@ -40,8 +40,8 @@ def write_model_card(directory: Path, report: dict, config: dict, training: dict
         "## Method",
         "- Screening: articles without any cyber stem (`pipeline/nlp/screen.py`) get no label.",
         "- Features: word 1-2-gram TF-IDF of the text; 1-2-gram TF-IDF of the heading (article and chapter "
-        "title, when the source has them); log counts of the spaCy cue matches per label (English and Spanish "
-        "lexicons map to the same labels).",
+        "title, when the source has them); log counts of each label's lexicon cue phrases (the phrases of the spaCy "
+        "cue matchers, found by a phrase automaton; English and Spanish lexicons map to the same labels).",
         "- One logistic regression per label (liblinear, balanced classes) for labels with at least "
         f"{training['min_positives']} positive provisions; every provision is trained on twice, with and without "
         "its heading, so bare text (`cybernorms classify`) works too.",
@@ -49,7 +49,8 @@ def write_model_card(directory: Path, report: dict, config: dict, training: dict
         "with a tuned threshold, the spaCy cue rule, or either (rare labels always use the cue rule).",
         "- Bindingness: logistic regression over word 1-3-grams and the rule-based clause counts "
         "(`pipeline/nlp/bindingness.py`). Instruments: the spaCy phrase matcher with canonical names.",
-        f"- Seed {report['seed']}; `cybernorms train` rebuilds this folder byte for byte from the same annotations.",
+        f"- Seed {report['seed']}; `cybernorms train` rebuilds the same model from the same annotations (identical "
+        "`config.json`, metrics and predictions; only the skops archive's internal member names differ).",
         "",
         "## Metrics",
         f"Grouped {report['folds']}-fold cross-validation: no agreement is in both the training and the test part "
@@ -68,7 +69,7 @@ def write_model_card(directory: Path, report: dict, config: dict, training: dict
         f"the {trained['macro_f1_labels']} labels that have at least one annotated provision.",
         "",
         "### Per label (trained, text + headings)",
-        "| label | rule | support | precision | recall | F1 | baseline F1 |",
+        "| label | decision rule (final model) | support | precision | recall | F1 | baseline F1 |",
         "|---|---|---|---|---|---|---|",
     ]
     for label in LABEL_IDS:
@@ -85,5 +86,10 @@ def write_model_card(directory: Path, report: dict, config: dict, training: dict
         "- OCR errors and footnotes that ToTA attaches to the wrong article are classified as they stand.",
         "- French texts (2 in ToTA) are classified with the English lexicon and vocabulary; no French annotations.",
         "- Bindingness is judged on the whole article, whereas annotators judged the labelled paragraphs.",
+        "- The cue lexicons were revised once after reading cross-validation errors on the annotated "
+        "(non-hold-out) agreements, so the figures above carry a small optimistic bias; the hold-out agreements "
+        "were never read.",
+        "- All annotated agreements predate 2017; newer drafting (digital economy agreements) is covered only "
+        "as far as the cue rules and the shared vocabulary reach.",
     ]
     (directory / "MODEL_CARD.md").write_text("\n".join(lines) + "\n")

@@ -67,14 +67,19 @@ def refresh(corpus: Path, workdir: Path) -> tuple[float, int, int, float, str]:
         nonlocal peak_pss, peak_rss
         while not stop.is_set():
             pss = rss = 0
-            for member in [process, *process.children(recursive=True)]:
+            try:
+                tree = [process, *process.children(recursive=True)]
+            except psutil.Error:
+                time.sleep(0.01)
+                continue  # a worker ended while the tree was listed: sample again
+            for member in tree:
                 try:
                     info = member.memory_full_info()
                     pss, rss = pss + info.pss, rss + info.rss
                 except psutil.Error:
                     pass
             peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
-            time.sleep(0.05)
+            time.sleep(0.2)  # reading smaps costs CPU: sample sparingly
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -50,13 +50,15 @@ def refresh(
 
     apply_quiet_settings()
     api_starting = start_ephemeral_api_early()
-    from pipeline import flows  # imports Prefect: after the quiet settings, inside the command
     from pipeline.parallel import default_workers, shutdown_pools, warm_up
+
+    # Workers load the model while Prefect's server starts and Prefect is imported here.
+    warm_up(workers or default_workers(), model)
+    from pipeline import flows  # imports Prefect: after the quiet settings, inside the command
     from pipeline.progress import reporting_to
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     log_path = route_prefect_logs_to_file()
-    warm_up(workers or default_workers(), model)
     if api_starting is not None:
         api_starting.join()
     console.print(f"refreshing from [bold]{location}[/bold] into [bold]{db}[/bold] (Prefect log: {log_path})")

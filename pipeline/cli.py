@@ -18,7 +18,7 @@ from pipeline.store.database import DEFAULT_DB_PATH
 
 app = typer.Typer(help="Find, classify and track cyber norms in trade agreements.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 # Piped output (files, pagers, CI logs) gets wide tables instead of an 80-column wrap.
 out = Console(width=None if sys.stdout.isatty() else 200)
 

@@ -114,13 +114,13 @@ def refresh(
     """Ingest, screen, classify and store every agreement of a source; returns the run record."""
     run = Run(id=uuid.uuid4().hex[:12], started_at=datetime.now(), finished_at=None, source=source,
               model_version=model_version(model))
-    corpus = download_source(source, Path(cache_dir)) if is_url(source) else list_source(source)
-    total = BatchOutcome(seen=len(corpus.errors), errors=list(corpus.errors))
-
     connection = open_database(Path(db_path))
+    total = BatchOutcome()
     status = "failed"
     try:
         start_run(connection, run)
+        corpus = download_source(source, Path(cache_dir)) if is_url(source) else list_source(source)
+        total.add(BatchOutcome(seen=len(corpus.errors), errors=list(corpus.errors)))
         known = stored_versions(connection)
         batches = [corpus.paths[i:i + BATCH_SIZE] for i in range(0, len(corpus.paths), BATCH_SIZE)]
         worker_count = workers or default_workers()
@@ -132,6 +132,9 @@ def refresh(
             total.add(write_batch(quote(connection), quote(future.result()), run.id))
             report("agreements", total.seen - len(corpus.errors), len(corpus.paths))
         status = "completed with errors" if total.errors else "completed"
+    except Exception as exc:
+        total.errors.append(str(exc))  # on record in the runs table, then raised to the caller
+        raise
     finally:
         run = replace(run, finished_at=datetime.now(), agreements_seen=total.seen, agreements_written=total.written,
                       agreements_unchanged=total.unchanged, provisions_written=total.provisions,

@@ -54,3 +54,23 @@ def test_without_a_listing_the_tota_id_range_is_used(tmp_path: Path) -> None:
     with serve_folder(empty) as url, httpx.Client() as client:
         names = list_remote_files(url, client)
     assert names[0] == "pta_1.xml" and names[-1] == "pta_450.xml"
+
+
+def test_unreachable_server_fails_fast_or_uses_the_cache(tota_subset: Path, tmp_path: Path) -> None:
+    import socket
+
+    import pytest
+
+    from pipeline.errors import SourceError
+
+    with socket.socket() as probe:  # a port on 127.0.0.1 with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/"
+    with pytest.raises(SourceError, match="cannot be reached"):
+        download_corpus(dead, tmp_path / "empty-cache", timeout=2)
+    cache = tmp_path / "cache"
+    with serve_folder(tota_subset) as url:
+        download_corpus(url, cache)
+    results = download_corpus(dead, cache, timeout=2)
+    assert sorted(r.name for r in results) == sorted(p.name for p in tota_subset.iterdir())
+    assert all(r.from_cache and r.path for r in results)

@@ -67,3 +67,14 @@ def test_refresh_from_a_url_matches_the_folder(refreshed, tmp_path: Path) -> Non
         summary = flows.refresh(source=url, db_path=str(url_db), cache_dir=str(tmp_path / "cache"), workers=1)
     assert summary.agreements_written == len(SUBSET_IDS) and not summary.errors
     assert table_rows(url_db)[1:] == table_rows(db)[1:]
+
+
+def test_a_source_that_does_not_exist_is_a_failed_run_on_record(tmp_path: Path) -> None:
+    from pipeline.errors import SourceError
+
+    db = tmp_path / "failed.duckdb"
+    with pytest.raises(SourceError, match="does not exist"):
+        flows.refresh(source=str(tmp_path / "nowhere"), db_path=str(db), workers=1)
+    with duckdb.connect(str(db), read_only=True) as connection:
+        status, errors = connection.execute("SELECT status, errors FROM runs").fetchone()
+    assert status == "failed" and "does not exist" in errors[0]

@@ -9,6 +9,7 @@ no transfer. Only http(s) URLs are accepted.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 import time
@@ -30,6 +31,7 @@ CHECKSUMS_FILE = "checksums.json"
 # ToTA numbers its files pta_1.xml ... pta_450.xml; a server without a directory listing
 # (raw.githubusercontent.com has none) is asked for that range.
 TOTA_ID_RANGE = range(1, 451)
+log = logging.getLogger(__name__)
 _LINK = re.compile(r'href="([^"?#]*pta_\d+\.xml)"')
 
 
@@ -50,14 +52,22 @@ def list_remote_files(base_url: str, client: httpx.Client) -> list[str]:
     base = base_url if base_url.endswith("/") else base_url + "/"
     try:
         response = client.get(base)
-        if response.status_code == 200 and "html" in response.headers.get("content-type", ""):
-            names = sorted({Path(urlparse(link).path).name for link in _LINK.findall(response.text)},
-                           key=lambda n: int(re.sub(r"\D", "", n)))
-            if names:
-                return names
-    except httpx.HTTPError:
-        pass
+    except httpx.TransportError as exc:
+        # Nothing answers at all (offline, DNS, refused): say so now rather than after
+        # hundreds of per-file retries.
+        raise ServerUnreachable(base_url, f"cannot be reached ({type(exc).__name__}: {exc})",
+                                "check the network, or refresh from a local copy with --source DIR "
+                                "or CYBERNORMS_SOURCE") from exc
+    if response.status_code == 200 and "html" in response.headers.get("content-type", ""):
+        names = sorted({Path(urlparse(link).path).name for link in _LINK.findall(response.text)},
+                       key=lambda n: int(re.sub(r"\D", "", n)))
+        if names:
+            return names
     return [f"pta_{i}.xml" for i in TOTA_ID_RANGE]
+
+
+class ServerUnreachable(SourceError):
+    """The base URL does not answer at all."""
 
 
 def download_corpus(
@@ -78,7 +88,17 @@ def download_corpus(
     checksums = _load_checksums(cache_dir)
     lock = threading.Lock()
     with httpx.Client(timeout=timeout, follow_redirects=True) as client:
-        wanted = list(names) if names is not None else list_remote_files(base, client)
+        try:
+            wanted = list(names) if names is not None else list_remote_files(base, client)
+        except ServerUnreachable:
+            cached = sorted(checksums)
+            if not cached:
+                raise
+            # Offline with a cache: refresh from the verified copies instead of failing.
+            log.warning("%s is unreachable; using the %d files cached in %s", base_url, len(cached), cache_dir)
+            return [Fetched(name, cache_dir / name, from_cache=True) for name in cached
+                    if (cache_dir / name).exists()
+                    and content_hash((cache_dir / name).read_bytes()) == checksums[name]["sha256"]]
 
         def fetch(name: str) -> Fetched:
             result = _fetch_one(client, urljoin(base, name), cache_dir / name, checksums, lock, retries)

@@ -31,6 +31,15 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(code=1)
 
 
+def _check_pdf_engine(engine: str | None) -> None:
+    if engine is None:
+        return
+    from pipeline.sources.pdf import PDF_ENGINES
+
+    if engine not in PDF_ENGINES:
+        _fail(CybernormsError(f"--pdf-engine {engine}: unknown engine (choose from {', '.join(PDF_ENGINES)})"))
+
+
 @app.command()
 def refresh(
     source: Annotated[Optional[str], typer.Option(
@@ -46,6 +55,7 @@ def refresh(
     from pipeline.sources.tota import DEFAULT_BASE_URL
 
     location = source or os.environ.get(SOURCE_ENV_VAR) or DEFAULT_BASE_URL
+    _check_pdf_engine(pdf_engine)
     from pipeline.prefect_setup import apply_quiet_settings, route_prefect_logs_to_file, start_ephemeral_api_early
 
     apply_quiet_settings()
@@ -74,7 +84,7 @@ def refresh(
         try:
             with reporting_to(on_progress):
                 run = flows.refresh(source=location, db_path=str(db), model=model, workers=workers,
-                                        pdf_engine=pdf_engine)
+                                    pdf_engine=pdf_engine)
         except CybernormsError as exc:
             _fail(exc)
         finally:
@@ -136,6 +146,7 @@ def parse(
     pdf_engine: Annotated[Optional[str], typer.Option("--pdf-engine", help="PDF text engine.")] = None,
 ) -> None:
     """Show the provisions found in one document (check a new document before refreshing)."""
+    _check_pdf_engine(pdf_engine)
     from pipeline.sources import read_any
 
     try:

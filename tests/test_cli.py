@@ -91,3 +91,8 @@ def test_parse_prints_provisions_as_jsonl(tota_dir: Path) -> None:
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 21
     assert set(rows[0]) == {"chapter", "article_no", "article_title", "text", "page_start", "page_end"}
+
+
+def test_unknown_pdf_engine_is_refused(tota_dir: Path) -> None:
+    result = runner.invoke(app, ["parse", str(tota_dir / "pta_63.xml"), "--pdf-engine", "ocr"])
+    assert result.exit_code == 1 and "unknown engine" in result.output

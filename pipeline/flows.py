@@ -22,16 +22,15 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
-from pipeline.analyse import AnalysedDocument, UnchangedDocument  # noqa: E402
 from pipeline.classify.registry import DEFAULT_SPEC, model_version  # noqa: E402
 from pipeline.errors import SourceError  # noqa: E402
 from pipeline.model import Run  # noqa: E402
-from pipeline.parallel import AnalysisResult, analyse_paths, default_workers  # noqa: E402
+from pipeline.parallel import AnalysedFiles, analyse_paths, default_workers  # noqa: E402
 from pipeline.progress import report  # noqa: E402
 from pipeline.sources import list_source_files  # noqa: E402
 from pipeline.sources.download import download_corpus, is_url  # noqa: E402
 from pipeline.store import open_database  # noqa: E402
-from pipeline.store.writes import finish_run, start_run, stored_versions, write_documents  # noqa: E402
+from pipeline.store.writes import finish_run, start_run, stored_versions, write_rows  # noqa: E402
 
 BATCH_SIZE = 150
 DEFAULT_CACHE_DIR = Path("outputs/cache/tota")
@@ -68,8 +67,8 @@ def list_source(source: str) -> CorpusFiles:
 
 @task(name="analyse-batch", cache_policy=NO_CACHE)
 def analyse_batch(paths: list[Path], model_spec: str, known: dict, workers: int,
-                  pdf_engine: str | None) -> list[AnalysisResult]:
-    return list(analyse_paths(paths, model_spec=model_spec, known=known, workers=workers, pdf_engine=pdf_engine))
+                  pdf_engine: str | None) -> AnalysedFiles:
+    return analyse_paths(paths, model_spec=model_spec, known=known, workers=workers, pdf_engine=pdf_engine)
 
 
 @dataclass
@@ -89,16 +88,15 @@ class BatchOutcome:
 
 
 @task(name="write-batch", cache_policy=NO_CACHE)
-def write_batch(connection, results: list[AnalysisResult], run_id: str) -> BatchOutcome:
+def write_batch(connection, analysed: AnalysedFiles, run_id: str) -> BatchOutcome:
     """Write the analysed agreements of a batch (see pipeline.store.writes for the transactions)."""
-    analysed = [r for r in results if isinstance(r, AnalysedDocument)]
-    written = write_documents(connection, analysed, run_id)
+    written = write_rows(connection, analysed.rows, run_id)
     return BatchOutcome(
-        seen=len(results),
+        seen=analysed.seen,
         written=written.agreements,
-        unchanged=sum(isinstance(r, UnchangedDocument) for r in results),
+        unchanged=len(analysed.unchanged),
         provisions=written.provisions,
-        errors=[str(r) for r in results if isinstance(r, SourceError)] + written.errors,
+        errors=[str(e) for e in analysed.errors] + written.errors,
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import skops.io as sio
+from skops.io.exceptions import UntrustedTypesFoundException
 
 from pipeline.classify.base import ClassifierInput
 from pipeline.classify.features import cached_cue_analysis
@@ -29,6 +30,7 @@ from pipeline.taxonomy import LABEL_IDS
 
 MODEL_FILE = "model.skops"
 CONFIG_FILE = "config.json"
+SKOPS_TYPES_KEY = "skops_types"
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "pipeline.classify.features.")
 _BATCH = 4096
 
@@ -135,7 +137,8 @@ class TrainedClassifier:
         sio.dump({"labels": self.labels_model, "bindingness": self.bindingness_model}, directory / MODEL_FILE,
                  compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         config = {"version": self.version, "model_labels": self.model_labels,
-                  "rules": {label: asdict(rule) for label, rule in sorted(self.rules.items())}}
+                  "rules": {label: asdict(rule) for label, rule in sorted(self.rules.items())},
+                  SKOPS_TYPES_KEY: skops_types(directory / MODEL_FILE)}
         (directory / CONFIG_FILE).write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
 
     @classmethod
@@ -143,17 +146,31 @@ class TrainedClassifier:
         model_path, config_path = directory / MODEL_FILE, directory / CONFIG_FILE
         if not model_path.exists() or not config_path.exists():
             raise ModelError(f"{directory}: expected {MODEL_FILE} and {CONFIG_FILE} (rebuild with `cybernorms train`)")
-        try:
-            untrusted = sio.get_untrusted_types(file=model_path)
-        except Exception as exc:  # noqa: BLE001 - any unreadable file is the same problem to the user
-            raise ModelError(f"{model_path}: not a readable skops file: {exc}") from exc
-        refused = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
+        config = json.loads(config_path.read_text())
+        # The saved type list spares a second decoding of the archive (skops audits every
+        # object against `trusted` while loading and refuses any type not on it).
+        types = config.get(SKOPS_TYPES_KEY)
+        if types is None:
+            types = skops_types(model_path)
+        refused = [t for t in types if not t.startswith(_TRUSTED_PREFIXES)]
         if refused:
             raise ModelError(f"{model_path}: refuses to load untrusted types {refused}")
-        bundle = sio.load(model_path, trusted=untrusted)
-        config = json.loads(config_path.read_text())
+        try:
+            bundle = sio.load(model_path, trusted=types)
+        except UntrustedTypesFoundException as exc:
+            raise ModelError(f"{model_path}: refuses to load untrusted types: {exc}") from exc
+        except Exception as exc:  # noqa: BLE001 - any unreadable file is the same problem to the user
+            raise ModelError(f"{model_path}: not a readable skops file: {exc}") from exc
         rules = {label: LabelRule(**rule) for label, rule in config["rules"].items()}
         return cls(bundle["labels"], bundle["bindingness"], config["model_labels"], rules, config["version"])
+
+
+def skops_types(model_path: Path) -> list[str]:
+    """The types in a skops archive beyond skops' own safe set (what `load` must be told to trust)."""
+    try:
+        return sorted(sio.get_untrusted_types(file=model_path))
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is the same problem to the user
+        raise ModelError(f"{model_path}: not a readable skops file: {exc}") from exc
 
 
 def _compact_vocabularies(pipeline) -> None:

@@ -10,16 +10,15 @@ costs only itself.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
-import pyarrow as pa
 
 from pipeline.analyse import AnalysedDocument
 from pipeline.model import Run
+from pipeline.store.rows import StoreRows, to_rows
 
 
 @dataclass
@@ -45,90 +44,51 @@ def write_documents(
     connection: duckdb.DuckDBPyConnection, analysed: Sequence[AnalysedDocument], run_id: str
 ) -> WriteOutcome:
     """Replace each agreement with its provisions and predictions."""
-    if not analysed:
+    return write_rows(connection, to_rows(analysed), run_id)
+
+
+def write_rows(connection: duckdb.DuckDBPyConnection, rows: StoreRows, run_id: str) -> WriteOutcome:
+    """Replace each agreement of `rows` with its rows: the batch in one transaction, or, if that
+    fails, each agreement in its own."""
+    if not rows.agreements.num_rows:
         return WriteOutcome()
     try:
-        provisions = _replace(connection, analysed, run_id)
-        return WriteOutcome(agreements=len(analysed), provisions=provisions)
+        return WriteOutcome(agreements=rows.agreements.num_rows, provisions=_replace(connection, rows, run_id))
     except duckdb.Error:
         pass  # find the agreement(s) at fault: one transaction each
     outcome = WriteOutcome()
-    for one in analysed:
+    for agreement_id in rows.agreement_ids:
         try:
-            outcome.provisions += _replace(connection, [one], run_id)
+            outcome.provisions += _replace(connection, rows.only(agreement_id), run_id)
             outcome.agreements += 1
         except duckdb.Error as exc:
-            agreement = one.document.agreement
-            outcome.errors.append(f"{agreement.id} ({agreement.name}): not written, previous rows kept: {exc}")
+            outcome.errors.append(f"{agreement_id} ({rows.name_of(agreement_id)}): not written, previous rows kept: {exc}")
     return outcome
 
 
-def _replace(connection: duckdb.DuckDBPyConnection, analysed: Sequence[AnalysedDocument], run_id: str) -> int:
-    ids = [a.document.agreement.id for a in analysed]
-    agreements, provisions, predictions = _tables(analysed, run_id)
+def _replace(connection: duckdb.DuckDBPyConnection, rows: StoreRows, run_id: str) -> int:
     connection.execute("BEGIN TRANSACTION")
     try:
         for table in ("predictions", "provisions", "agreements"):
-            connection.execute(f"DELETE FROM {table} WHERE list_contains(?, agreement_id)", [ids])
-        for name, data in (("agreements", agreements), ("provisions", provisions), ("predictions", predictions)):
+            connection.execute(f"DELETE FROM {table} WHERE list_contains(?, agreement_id)", [rows.agreement_ids])
+        for name, data in (("agreements", rows.agreements), ("provisions", rows.provisions),
+                           ("predictions", rows.predictions)):
             if data.num_rows:
                 connection.register("_incoming", data)
                 try:
                     columns = ", ".join(data.column_names)
-                    connection.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM _incoming")
+                    # Only agreements carry the run that wrote them.
+                    run_column, run_value = (", run_id", ", ?") if name == "agreements" else ("", "")
+                    connection.execute(f"INSERT INTO {name} ({columns}{run_column}) "
+                                       f"SELECT {columns}{run_value} FROM _incoming",
+                                       [run_id] if run_column else [])
                 finally:
                     connection.unregister("_incoming")
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
-    return provisions.num_rows
-
-
-def _tables(analysed: Sequence[AnalysedDocument], run_id: str) -> tuple[pa.Table, pa.Table, pa.Table]:
-    agreement_rows = [a.document.agreement for a in analysed]
-    provision_rows = [p for a in analysed for p in a.document.provisions]
-    prediction_rows = [(a.document.agreement.id, pr) for a in analysed for pr in a.predictions]
-    agreements = pa.table({
-        "agreement_id": [a.id for a in agreement_rows],
-        "source": [a.source for a in agreement_rows],
-        "source_id": [a.source_id for a in agreement_rows],
-        "name": [a.name for a in agreement_rows],
-        "type": [a.type for a in agreement_rows],
-        "composition": [a.composition for a in agreement_rows],
-        "status": [a.status for a in agreement_rows],
-        "date_signed": pa.array([a.date_signed for a in agreement_rows], pa.date32()),
-        "date_in_force": pa.array([a.date_in_force for a in agreement_rows], pa.date32()),
-        "parties": pa.array([list(a.parties) for a in agreement_rows], pa.list_(pa.string())),
-        "region": [a.region for a in agreement_rows],
-        "language": [a.language for a in agreement_rows],
-        "content_hash": [a.content_hash for a in agreement_rows],
-        "run_id": [run_id] * len(agreement_rows),
-    })
-    provisions = pa.table({
-        "provision_id": [p.id for p in provision_rows],
-        "agreement_id": [p.agreement_id for p in provision_rows],
-        "ordinal": pa.array([p.ordinal for p in provision_rows], pa.int32()),
-        "chapter": pa.array([p.chapter for p in provision_rows], pa.string()),
-        "article_no": pa.array([p.article_no for p in provision_rows], pa.string()),
-        "article_title": pa.array([p.article_title for p in provision_rows], pa.string()),
-        "text": [p.text for p in provision_rows],
-        "char_start": pa.array([p.char_start for p in provision_rows], pa.int32()),
-        "char_end": pa.array([p.char_end for p in provision_rows], pa.int32()),
-        "source_provision_id": pa.array([p.source_provision_id for p in provision_rows], pa.string()),
-        "page_start": pa.array([p.page_start for p in provision_rows], pa.int32()),
-        "page_end": pa.array([p.page_end for p in provision_rows], pa.int32()),
-    })
-    predictions = pa.table({
-        "provision_id": [pr.provision_id for _, pr in prediction_rows],
-        "agreement_id": [agreement_id for agreement_id, _ in prediction_rows],
-        "labels": pa.array([list(pr.labels) for _, pr in prediction_rows], pa.list_(pa.string())),
-        "scores": [json.dumps(pr.scores, sort_keys=True) for _, pr in prediction_rows],
-        "bindingness": pa.array([pr.bindingness for _, pr in prediction_rows], pa.string()),
-        "instruments": pa.array([list(pr.instruments) for _, pr in prediction_rows], pa.list_(pa.string())),
-        "model_version": [pr.model_version for _, pr in prediction_rows],
-    })
-    return agreements, provisions, predictions
+    return rows.provisions.num_rows
 
 
 def start_run(connection: duckdb.DuckDBPyConnection, run: Run) -> None:

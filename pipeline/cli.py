@@ -56,21 +56,27 @@ def refresh(
 
     location = source or os.environ.get(SOURCE_ENV_VAR) or DEFAULT_BASE_URL
     _check_pdf_engine(pdf_engine)
-    from pipeline.prefect_setup import apply_quiet_settings, route_prefect_logs_to_file, start_ephemeral_api_early
+    from pipeline import prefect_server
+    from pipeline.prefect_setup import apply_quiet_settings, log_file, route_prefect_logs_to_file
 
     apply_quiet_settings()
-    api_starting = start_ephemeral_api_early()
+    # Prefect's temporary server (unless PREFECT_API_URL names one) and the workers, which
+    # load the model, start first and in the background: both take seconds.
+    server = prefect_server.start(log_file())
     from pipeline.parallel import default_workers, shutdown_pools, warm_up
 
-    # Workers load the model while Prefect's server starts and Prefect is imported here.
     warm_up(workers or default_workers(), model)
-    from pipeline import flows  # imports Prefect: after the quiet settings, inside the command
+    from pipeline import flows  # imports Prefect: after the quiet settings and the API URL
     from pipeline.progress import reporting_to
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     log_path = route_prefect_logs_to_file()
-    if api_starting is not None:
-        api_starting.join()
+    try:
+        if server is not None:
+            server.wait_until_ready()
+    except CybernormsError as exc:
+        shutdown_pools()
+        _fail(exc)
     console.print(f"refreshing from [bold]{location}[/bold] into [bold]{db}[/bold] (Prefect log: {log_path})")
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False) as progress:
@@ -82,13 +88,15 @@ def refresh(
             progress.update(bars[stage], completed=completed, total=total or None)
 
         try:
-            with reporting_to(on_progress):
+            with reporting_to(on_progress), prefect_server.run_settings(server):
                 run = flows.refresh(source=location, db_path=str(db), model=model, workers=workers,
                                     pdf_engine=pdf_engine)
         except CybernormsError as exc:
             _fail(exc)
         finally:
             shutdown_pools()
+            # The server stops at exit (pipeline.prefect_server registers that first, so it runs
+            # last): Prefect's log and event workers send what they hold before it goes.
     table = Table(title=f"refresh {run.id} ({run.seconds:.1f} s, model {run.model_version})")
     for column in ("agreements seen", "written", "unchanged", "provisions written", "errors"):
         table.add_column(column, justify="right")

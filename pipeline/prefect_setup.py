@@ -9,7 +9,6 @@ user has set in the environment win.
 from __future__ import annotations
 
 import logging
-import threading
 import os
 from pathlib import Path
 
@@ -51,24 +50,3 @@ def route_prefect_logs_to_file() -> Path:
     for name in ("prefect", "prefect.flow_runs", "prefect.task_runs"):
         logging.getLogger(name).setLevel(logging.INFO)
     return path
-
-
-def start_ephemeral_api_early() -> threading.Thread | None:
-    """Start Prefect's temporary API server in the background, so its ~4 s start-up overlaps
-    the refresh's own imports and worker start-up instead of adding to them.
-
-    Prefect would start the same server (a per-process singleton) when the flow begins;
-    starting it first changes only when. Does nothing when PREFECT_API_URL points at a server.
-    Join the returned thread before running the flow.
-    """
-    if os.environ.get("PREFECT_API_URL"):
-        return None
-
-    def start() -> None:
-        from prefect.server.api.server import SubprocessASGIServer
-
-        SubprocessASGIServer().start()
-
-    thread = threading.Thread(target=start, name="prefect-ephemeral-start", daemon=True)
-    thread.start()
-    return thread

@@ -6,6 +6,7 @@ copy-on-write) instead of each reading and decoding the model file itself.
 
 from __future__ import annotations
 
+import gc
 import os
 
 from pipeline.classify.registry import load_classifier
@@ -18,3 +19,8 @@ if _spec:
         load_classifier(_spec)
     except CybernormsError:
         pass  # the worker that needs it reports the problem with the file's name
+
+# Everything loaded so far lives as long as the process: keep it out of the garbage
+# collector's scans, in the forkserver and in every worker forked from it (faster
+# collections, fewer copy-on-write page copies, and a faster exit of the forkserver).
+gc.freeze()

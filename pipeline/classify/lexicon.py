@@ -18,6 +18,7 @@ import ahocorasick
 from pipeline.classify.base import LEXICON_VERSION, ClassifierInput
 from pipeline.model import Bindingness, Prediction
 from pipeline.nlp import build_nlp
+from pipeline.nlp.components import doc_with_text
 from pipeline.nlp.lexicon import instrument_names, label_cues, lexicon_language
 from pipeline.nlp.screen import PhraseScreen, normalise_whitespace, stands_alone
 
@@ -43,7 +44,8 @@ def cue_analysis(items: Sequence[ClassifierInput]) -> list[CueResult]:
             by_lang[lang].append(index)
             texts[index] = text
     for lang, indexes in by_lang.items():
-        docs = build_nlp(lang).pipe((texts[i] for i in indexes), batch_size=_BATCH_SIZE)
+        nlp = build_nlp(lang)
+        docs = nlp.pipe((doc_with_text(nlp, texts[i]) for i in indexes), batch_size=_BATCH_SIZE)
         for index, doc in zip(indexes, docs, strict=True):
             results[index] = CueResult(dict(doc._.cue_counts or {}), doc._.instruments, doc._.bindingness)
     return results

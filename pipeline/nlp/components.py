@@ -64,6 +64,18 @@ class InstrumentMatcher:
         return doc
 
 
+# Doc.text rebuilds the text from every token (a Python object each): a doc made by
+# `doc_with_text` carries the text it was made from instead.
+SOURCE_TEXT = "source_text"
+
+
+def doc_with_text(nlp: Language, text: str) -> Doc:
+    """Tokenise `text` for `nlp.pipe`, keeping the text itself for the components."""
+    doc = nlp.make_doc(text)
+    doc.user_data[SOURCE_TEXT] = text
+    return doc
+
+
 class BindingnessTagger:
     def __init__(self, name: str, lang: str) -> None:
         self.name = name
@@ -72,7 +84,8 @@ class BindingnessTagger:
     def __call__(self, doc: Doc) -> Doc:
         # Bindingness is recorded only for labelled provisions; skip the rest (most of them).
         if doc._.cue_labels:
-            doc._.bindingness = provision_bindingness(doc.text, self.lang)
+            text = doc.user_data.get(SOURCE_TEXT)
+            doc._.bindingness = provision_bindingness(text if text is not None else doc.text, self.lang)
         return doc
 
 

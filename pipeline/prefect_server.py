@@ -1,0 +1,121 @@
+"""The temporary Prefect server of a `cybernorms refresh` run with no PREFECT_API_URL.
+
+Prefect's ephemeral mode starts its server app (`create_app(ephemeral=True)`: the REST API
+and the event services, no UI, SQLite in PREFECT_HOME) under uvicorn in a child process. To
+launch it, Prefect first imports its whole server package into the calling process (3 s of
+CPU here) and only then starts the child, which imports the same package again: a refresh
+waited ~6 s for the server on a 2-core machine. This module starts the same app in the same
+kind of child from the first instant of the command, without importing the server package
+into the CLI process, and points this process's Prefect client at it through
+PREFECT_API_URL. Prefect then treats it as any configured server: flow and task runs are
+recorded in it exactly as in Prefect's own ephemeral mode.
+
+`start` runs `python -m pipeline.prefect_server FD`, FD a bound socket it hands to the child.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import CybernormsError
+
+STARTUP_TIMEOUT_SECONDS = 60.0
+# No UI, and no automations (triggers and their actions): nobody can view or set them up
+# on a server that lives for one refresh.
+SERVER_SETTINGS = {"PREFECT_UI_ENABLED": "false", "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false"}
+
+
+@dataclass
+class TemporaryServer:
+    process: subprocess.Popen
+    port: int
+    log_path: Path
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def wait_until_ready(self, timeout: float = STARTUP_TIMEOUT_SECONDS) -> None:
+        """Block until the API answers its health check; a clear error if it never does."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise CybernormsError(f"Prefect's temporary server exited (code {self.process.returncode}) "
+                                      f"before it was ready; its output is in {self.log_path}")
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/health", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise CybernormsError(f"Prefect's temporary server did not answer within {timeout:.0f} s; "
+                              f"its output is in {self.log_path}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start(log_path: Path) -> TemporaryServer | None:
+    """Start Prefect's server app in a child process and point Prefect at it; None (and
+    nothing started) when PREFECT_API_URL already names a server. Call before importing
+    Prefect. The server's own output goes to `log_path`."""
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    # Bound here and handed over: the port is known at once and no other process can take it
+    # between choosing and serving.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener, log_path.open("ab") as log:
+        listener.bind(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
+        process = subprocess.Popen([sys.executable, "-m", __name__, str(listener.fileno())],
+                                   pass_fds=(listener.fileno(),), stdin=subprocess.DEVNULL, stdout=log,
+                                   stderr=log, env={**os.environ, **SERVER_SETTINGS})
+    server = TemporaryServer(process, port, log_path)
+    atexit.register(server.stop)
+    os.environ["PREFECT_API_URL"] = server.api_url
+    return server
+
+
+@contextmanager
+def run_settings(server: TemporaryServer | None) -> Iterator[None]:
+    """Prefect settings for the flow run: with a temporary server, no heartbeats (they tell a
+    lasting server that a run is still alive; stopping them costs up to a second at the end
+    of every run). Use after importing Prefect."""
+    if server is None:
+        yield
+        return
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
+def _serve(fd: int) -> None:
+    import uvicorn
+    from prefect.server.api.server import create_app
+
+    config = uvicorn.Config(create_app(ephemeral=True, final=True), log_level="error", lifespan="on")
+    uvicorn.Server(config).run(sockets=[socket.socket(fileno=fd)])
+
+
+if __name__ == "__main__":
+    _serve(int(sys.argv[1]))

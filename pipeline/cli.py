@@ -95,8 +95,8 @@ def refresh(
             _fail(exc)
         finally:
             shutdown_pools()
-            # The server stops at exit (pipeline.prefect_server registers that first, so it runs
-            # last): Prefect's log and event workers send what they hold before it goes.
+            if server is not None:
+                server.begin_stop()  # and at exit, wait for it (pipeline.prefect_server)
     table = Table(title=f"refresh {run.id} ({run.seconds:.1f} s, model {run.model_version})")
     for column in ("agreements seen", "written", "unchanged", "provisions written", "errors"):
         table.add_column(column, justify="right")

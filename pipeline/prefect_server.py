@@ -64,6 +64,17 @@ class TemporaryServer:
         raise CybernormsError(f"Prefect's temporary server did not answer within {timeout:.0f} s; "
                               f"its output is in {self.log_path}")
 
+    def begin_stop(self) -> None:
+        """Send Prefect's queued logs and events to the server, then ask it to stop without
+        waiting: it shuts down while the command prints its results (`stop` waits for it)."""
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+
+        EventsWorker.drain_all(timeout=10)
+        APILogWorker.drain_all(timeout=10)
+        if self.process.poll() is None:
+            self.process.terminate()
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 
+from pipeline.classify.lexicon import prepare_cue_analysis
 from pipeline.classify.registry import load_classifier
 from pipeline.errors import CybernormsError
 from pipeline.parallel import PRELOAD_ENV_VAR
@@ -19,6 +20,7 @@ if _spec:
         load_classifier(_spec)
     except CybernormsError:
         pass  # the worker that needs it reports the problem with the file's name
+    prepare_cue_analysis()
 
 # Everything loaded so far lives as long as the process: keep it out of the garbage
 # collector's scans, in the forkserver and in every worker forked from it (faster

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -74,6 +76,7 @@ def test_training_is_reproducible(small_training_set, saved_model: Path, tmp_pat
     again = tmp_path / "again"
     fit_classifier(examples, version="test-1").save(again)
     assert (again / "config.json").read_text() == (saved_model / "config.json").read_text()
+    assert (again / "vocabularies.json").read_text() == (saved_model / "vocabularies.json").read_text()
     first = TrainedClassifier.load(saved_model).predict(PROVISIONS)
     second = TrainedClassifier.load(again).predict(PROVISIONS)
     assert first == second
@@ -86,6 +89,31 @@ def test_loading_refuses_untrusted_types(saved_model: Path, tmp_path: Path) -> N
     sio.dump({"labels": Path("/etc/passwd"), "bindingness": None}, hostile / "model.skops")
     with pytest.raises(ModelError, match="untrusted types"):
         TrainedClassifier.load(hostile)
+
+
+def test_a_type_list_naming_untrusted_types_is_refused(saved_model: Path, tmp_path: Path) -> None:
+    tampered = tmp_path / "tampered"
+    shutil.copytree(saved_model, tampered)
+    config = json.loads((tampered / "config.json").read_text())
+    config["skops_types"].append("builtins.eval")
+    (tampered / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelError, match="untrusted types.*builtins.eval"):
+        TrainedClassifier.load(tampered)
+
+
+def test_vocabularies_live_beside_the_archive_and_must_fit_it(saved_model: Path, tmp_path: Path) -> None:
+    vocabularies = json.loads((saved_model / "vocabularies.json").read_text())
+    assert set(vocabularies) == {"labels/words", "labels/heading", "bindingness/words"}
+    assert all(len(terms) == len(set(terms)) > 0 for terms in vocabularies.values())
+    broken = tmp_path / "broken"
+    shutil.copytree(saved_model, broken)
+    vocabularies["labels/words"] = vocabularies["labels/words"][:-1]
+    (broken / "vocabularies.json").write_text(json.dumps(vocabularies))
+    with pytest.raises(ModelError, match="labels/words vocabulary has"):
+        TrainedClassifier.load(broken)
+    (broken / "vocabularies.json").unlink()
+    with pytest.raises(ModelError, match="vocabularies.json: missing"):
+        TrainedClassifier.load(broken)
 
 
 def test_missing_model_files_are_a_clear_error(tmp_path: Path) -> None:

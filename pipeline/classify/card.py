@@ -50,7 +50,10 @@ def write_model_card(directory: Path, report: dict, config: dict, training: dict
         "- Bindingness: logistic regression over word 1-3-grams and the rule-based clause counts "
         "(`pipeline/nlp/bindingness.py`). Instruments: the spaCy phrase matcher with canonical names.",
         f"- Seed {report['seed']}; `cybernorms train` rebuilds the same model from the same annotations (identical "
-        "`config.json`, metrics and predictions; only the skops archive's internal member names differ).",
+        "`config.json`, `vocabularies.json`, metrics and predictions; only the skops archive's internal member "
+        "names differ). Files: `model.skops` (the scikit-learn pipelines, loaded with skops trusting only the "
+        "types listed in `config.json`), `vocabularies.json` (the TF-IDF terms, kept out of the archive, where "
+        "decoding them took most of the model's load time), `config.json` (labels, decision rules, version), `metrics.json`.",
         "",
         "## Metrics",
         f"Grouped {report['folds']}-fold cross-validation: no agreement is in both the training and the test part "

@@ -19,8 +19,9 @@ from pipeline.classify.base import LEXICON_VERSION, ClassifierInput
 from pipeline.model import Bindingness, Prediction
 from pipeline.nlp import build_nlp
 from pipeline.nlp.components import doc_with_text
-from pipeline.nlp.lexicon import instrument_names, label_cues, lexicon_language
-from pipeline.nlp.screen import PhraseScreen, normalise_whitespace, stands_alone
+from pipeline.nlp.bindingness import provision_bindingness
+from pipeline.nlp.lexicon import LEXICON_LANGUAGES, instrument_names, label_cues, lexicon_language
+from pipeline.nlp.screen import PhraseScreen, could_be_cyber, normalise_whitespace, stands_alone
 
 _BATCH_SIZE = 64
 
@@ -84,6 +85,18 @@ def fast_cue_counts(texts: Sequence[str], langs: Sequence[str | None]) -> list[d
                     found[label] = found.get(label, 0) + 1
         counts.append(found)
     return counts
+
+
+def prepare_cue_analysis() -> None:
+    """Build now what cue analysis otherwise builds on first use (the spaCy pipelines, phrase
+    automata and patterns of every lexicon language): the worker pool's forkserver calls this
+    once, so workers start with them instead of each building its own."""
+    for lang in LEXICON_LANGUAGES:
+        build_nlp(lang)
+        _label_automaton(lang)
+        _phrase_screen(lang)
+        provision_bindingness("", lang)
+    could_be_cyber("")
 
 
 @cache

@@ -1,9 +1,11 @@
 """The trained norm classifier: TF-IDF + spaCy cue features -> one logistic regression
 per label, per-label decision rules, and a bindingness model.
 
-Saved with skops (never plain pickle): `model.skops` holds the two scikit-learn pipelines,
-`config.json` the label list, decision rules and version. Loading trusts only
-scikit-learn, NumPy and SciPy types and this package's own feature transformers.
+Saved with skops (never plain pickle): `model.skops` holds the two scikit-learn pipelines
+(their TF-IDF terms are in `vocabularies.json`, see pipeline.classify.vocabularies),
+`config.json` the label list, decision rules, version and the types the archive holds beyond
+skops' own safe set. Loading trusts only scikit-learn, NumPy and SciPy types and this
+package's own feature transformers.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from skops.io.exceptions import UntrustedTypesFoundException
 from pipeline.classify.base import ClassifierInput
 from pipeline.classify.features import cached_cue_analysis
 from pipeline.classify.lexicon import CueResult, fast_cue_counts
+from pipeline.classify.vocabularies import VOCABULARIES_FILE, put_back, vocabularies_taken_out
 from pipeline.errors import ModelError
 from pipeline.model import Prediction
 from pipeline.nlp.lexicon import lexicon_language
@@ -31,7 +34,7 @@ from pipeline.taxonomy import LABEL_IDS
 MODEL_FILE = "model.skops"
 CONFIG_FILE = "config.json"
 SKOPS_TYPES_KEY = "skops_types"
-_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "pipeline.classify.features.")
+_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "pipeline.classify.features.")
 _BATCH = 4096
 
 
@@ -132,10 +135,11 @@ class TrainedClassifier:
     # -- persistence -----------------------------------------------------------------------
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        for pipeline in (self.labels_model, self.bindingness_model):
-            _compact_vocabularies(pipeline)
-        sio.dump({"labels": self.labels_model, "bindingness": self.bindingness_model}, directory / MODEL_FILE,
-                 compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+        models = {"labels": self.labels_model, "bindingness": self.bindingness_model}
+        with vocabularies_taken_out(models) as vocabularies:
+            sio.dump(models, directory / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+        (directory / VOCABULARIES_FILE).write_text(json.dumps(vocabularies, ensure_ascii=False) + "\n",
+                                                   encoding="utf-8")
         config = {"version": self.version, "model_labels": self.model_labels,
                   "rules": {label: asdict(rule) for label, rule in sorted(self.rules.items())},
                   SKOPS_TYPES_KEY: skops_types(directory / MODEL_FILE)}
@@ -161,6 +165,13 @@ class TrainedClassifier:
             raise ModelError(f"{model_path}: refuses to load untrusted types: {exc}") from exc
         except Exception as exc:  # noqa: BLE001 - any unreadable file is the same problem to the user
             raise ModelError(f"{model_path}: not a readable skops file: {exc}") from exc
+        vocabularies_path, vocabularies = directory / VOCABULARIES_FILE, None
+        if vocabularies_path.exists():  # models saved before vocabularies.json keep them in the archive
+            try:
+                vocabularies = json.loads(vocabularies_path.read_text(encoding="utf-8"))
+            except ValueError as exc:
+                raise ModelError(f"{vocabularies_path}: not readable JSON: {exc}") from exc
+        put_back(bundle, vocabularies, vocabularies_path)
         rules = {label: LabelRule(**rule) for label, rule in config["rules"].items()}
         return cls(bundle["labels"], bundle["bindingness"], config["model_labels"], rules, config["version"])
 
@@ -171,13 +182,3 @@ def skops_types(model_path: Path) -> list[str]:
         return sorted(sio.get_untrusted_types(file=model_path))
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the same problem to the user
         raise ModelError(f"{model_path}: not a readable skops file: {exc}") from exc
-
-
-def _compact_vocabularies(pipeline) -> None:
-    """TF-IDF vocabularies map terms to NumPy integers, which skops stores one file each
-    (a 100 MB model that takes minutes to write); plain ints give the same model in a few MB."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    for _name, transformer, _columns in pipeline.named_steps["features"].transformers_:
-        if isinstance(transformer, TfidfVectorizer):
-            transformer.vocabulary_ = {term: int(index) for term, index in transformer.vocabulary_.items()}

@@ -44,7 +44,10 @@ def main() -> None:
     from pipeline.classify import features
     from pipeline.classify.registry import load_classifier
 
-    classify_times, tokenizer_times, labelled = [], [], 0
+    from pipeline.nlp.screen import could_be_cyber
+
+    screened = sum(could_be_cyber(f"{item.text} {item.heading}") for item in items)
+    classify_times, load_times, tokenizer_times, labelled = [], [], [], 0
     for round_ in range(1, args.repeat + 1):
         nlp = spacy.blank("en")
         started = time.perf_counter()
@@ -56,14 +59,17 @@ def main() -> None:
         features._CUE_CACHE.clear()  # no help from a previous round
         started = time.perf_counter()
         classifier = load_classifier("default")
+        load_times.append(time.perf_counter() - started)
         predictions = classifier.predict(items)
         classify_times.append(time.perf_counter() - started)
         labelled = sum(bool(p.labels) for p in predictions)
-        print(f"round {round_}: classify {classify_times[-1]:.2f} s ({classifier.version}, {labelled:,} labelled), "
+        print(f"round {round_}: classify {classify_times[-1]:.2f} s (model load {load_times[-1]:.2f} s; "
+              f"{classifier.version}, {screened:,} past the screen, {labelled:,} labelled), "
               f"tokenizer {tokenizer_times[-1]:.2f} s")
     result = {
         "articles": len(items), "cores": os.cpu_count(), "python": platform.python_version(),
-        "model_version": classifier.version, "labelled_articles": labelled,
+        "model_version": classifier.version, "screened_articles": screened, "labelled_articles": labelled,
+        "model_load_seconds_median": round(statistics.median(load_times), 3),
         "classify_seconds_median": round(statistics.median(classify_times), 2),
         "tokenizer_seconds_median": round(statistics.median(tokenizer_times), 2),
         "classify_to_tokenizer": round(statistics.median(classify_times) / statistics.median(tokenizer_times), 3),

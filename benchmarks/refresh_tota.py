@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 import psutil
@@ -53,11 +54,14 @@ def tokenizer_pass(texts: list[str]) -> float:
     return elapsed
 
 
-def refresh(corpus: Path, workdir: Path, pss: bool = False) -> tuple[float, int, float, str]:
+def refresh(corpus: Path, workdir: Path, pss: bool = False) -> tuple[float, int, float, float, str]:
     """Wall seconds; peak memory of the process tree (summed RSS, or summed PSS when `pss`),
-    sampled every 100 ms; the flow's own seconds; the summary line."""
+    sampled every 100 ms; the flow's own seconds; the seconds from the command's start until
+    Prefect began the flow run (from Prefect's log); the summary line."""
     db = workdir / f"bench-{time.time_ns()}.duckdb"
-    env = {**os.environ, "CYBERNORMS_LOG_DIR": str(workdir / "logs"), "COLUMNS": "200"}
+    log_dir = workdir / f"logs-{time.time_ns()}"
+    env = {**os.environ, "CYBERNORMS_LOG_DIR": str(log_dir), "COLUMNS": "200"}
+    started_at = time.time()
     started = time.perf_counter()
     process = psutil.Popen([str(CYBERNORMS), "refresh", "--source", str(corpus), "--db", str(db)],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=workdir)
@@ -91,7 +95,15 @@ def refresh(corpus: Path, workdir: Path, pss: bool = False) -> tuple[float, int,
         raise SystemExit(f"refresh failed ({process.returncode}):\n{err}")
     summary = next((line.strip() for line in (out + err).splitlines() if line.strip().startswith("refresh ")), "")
     flow = re.search(r"\(([\d.]+) s,", summary)
-    return elapsed, peak, float(flow.group(1)) if flow else float("nan"), summary
+    return elapsed, peak, float(flow.group(1)) if flow else float("nan"), _flow_began(log_dir) - started_at, summary
+
+
+def _flow_began(log_dir: Path) -> float:
+    """When Prefect logged the start of the flow run (epoch seconds; NaN if it did not)."""
+    for line in (log_dir / "prefect.log").read_text().splitlines():
+        if "Beginning flow run" in line:
+            return datetime.strptime(line.split(" | ")[0], "%Y-%m-%d %H:%M:%S,%f").timestamp()
+    return float("nan")
 
 
 def main() -> None:
@@ -104,18 +116,19 @@ def main() -> None:
     texts = [p.text for path in list_tota_files(args.corpus) for p in read_tota_file(path).provisions]
     words = sum(len(t.split()) for t in texts)
     print(f"{len(texts):,} articles, {words:,} words; {os.cpu_count()} cores; Python {platform.python_version()}")
-    tokenizer_times, refresh_times, flow_times, rss_peaks = [], [], [], []
+    tokenizer_times, refresh_times, flow_times, startup_times, rss_peaks = [], [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for round_ in range(1, args.repeat + 1):
             tokenizer_times.append(tokenizer_pass(texts))
-            seconds, rss, flow, summary = refresh(args.corpus, Path(tmp))
+            seconds, rss, flow, startup, summary = refresh(args.corpus, Path(tmp))
             refresh_times.append(seconds)
             flow_times.append(flow)
+            startup_times.append(startup)
             rss_peaks.append(rss)
             print(f"round {round_}: tokenizer {tokenizer_times[-1]:.2f} s, refresh {seconds:.2f} s "
-                  f"(ratio {seconds / tokenizer_times[-1]:.2f}; flow {flow:.1f} s), peak memory "
-                  f"{rss / 2**20:.0f} MiB RSS summed  [{summary}]")
-        _, pss, _, _ = refresh(args.corpus, Path(tmp), pss=True)
+                  f"(ratio {seconds / tokenizer_times[-1]:.2f}; start-up until the flow began {startup:.1f} s, "
+                  f"flow {flow:.1f} s), peak memory {rss / 2**20:.0f} MiB RSS summed  [{summary}]")
+        _, pss, _, _, _ = refresh(args.corpus, Path(tmp), pss=True)
         print(f"untimed round: peak memory {pss / 2**20:.0f} MiB PSS")
     result = {
         "articles": len(texts), "words": words, "cores": os.cpu_count(), "python": platform.python_version(),
@@ -124,6 +137,7 @@ def main() -> None:
         "refresh_seconds_median": round(statistics.median(refresh_times), 2),
         "ratio_of_medians": round(statistics.median(refresh_times) / statistics.median(tokenizer_times), 3),
         "ratios": [round(r / t, 3) for r, t in zip(refresh_times, tokenizer_times)],
+        "startup_seconds_median": round(statistics.median(startup_times), 2),
         "flow_seconds_median": round(statistics.median(flow_times), 2),
         "flow_to_tokenizer": round(statistics.median(flow_times) / statistics.median(tokenizer_times), 3),
         "peak_rss_summed_mib_max": round(max(rss_peaks) / 2**20),

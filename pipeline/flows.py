@@ -2,8 +2,9 @@
 
 Thin orchestration over the core functions. Tasks work on batches of agreements, not
 articles, so Prefect's per-task cost stays a small, measured part of a refresh; analysis
-of the next batches runs while the current one is written. With no PREFECT_API_URL set,
-Prefect starts its temporary (ephemeral) server; with one set, runs are reported there.
+of the next batches runs while the current one is written. With PREFECT_API_URL set, runs
+are reported there; with none, Prefect starts its temporary (ephemeral) server (`cybernorms
+refresh` starts the same server app itself, sooner: see pipeline.prefect_server).
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 Prefect's ephemeral mode starts its server app (`create_app(ephemeral=True)`: the REST API
 and the event services, no UI, SQLite in PREFECT_HOME) under uvicorn in a child process. To
-launch it, Prefect first imports its whole server package into the calling process (3 s of
-CPU here) and only then starts the child, which imports the same package again: a refresh
-waited ~6 s for the server on a 2-core machine. This module starts the same app in the same
+launch it, Prefect first imports its whole server package into the calling process (seconds
+of CPU) and only then starts the child, which imports the same package again, so a refresh
+spent its first seconds waiting for the server. This module starts the same app in the same
 kind of child from the first instant of the command, without importing the server package
 into the CLI process, and points this process's Prefect client at it through
 PREFECT_API_URL. Prefect then treats it as any configured server: flow and task runs are

@@ -60,13 +60,15 @@ def refresh(
     from pipeline.prefect_setup import apply_quiet_settings, log_file, route_prefect_logs_to_file
 
     apply_quiet_settings()
-    # Prefect's temporary server (unless PREFECT_API_URL names one) and the workers, which
+    # Prefect's temporary server (unless a Prefect API is configured) and the workers, which
     # load the model, start first and in the background: both take seconds.
     server = prefect_server.start(log_file())
     from pipeline.parallel import default_workers, shutdown_pools, warm_up
 
     warm_up(workers or default_workers(), model)
-    from pipeline import flows  # imports Prefect: after the quiet settings and the API URL
+    from pipeline import flows  # imports Prefect: after the quiet settings, inside the command
+
+    server = prefect_server.unless_configured(server)
     from pipeline.progress import reporting_to
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -1,14 +1,19 @@
-"""The temporary Prefect server of a `cybernorms refresh` run with no PREFECT_API_URL.
+"""The temporary Prefect server of a `cybernorms refresh` when no Prefect API is configured.
 
 Prefect's ephemeral mode starts its server app (`create_app(ephemeral=True)`: the REST API
 and the event services, no UI, SQLite in PREFECT_HOME) under uvicorn in a child process. To
 launch it, Prefect first imports its whole server package into the calling process (seconds
 of CPU) and only then starts the child, which imports the same package again, so a refresh
 spent its first seconds waiting for the server. This module starts the same app in the same
-kind of child from the first instant of the command, without importing the server package
-into the CLI process, and points this process's Prefect client at it through
-PREFECT_API_URL. Prefect then treats it as any configured server: flow and task runs are
-recorded in it exactly as in Prefect's own ephemeral mode.
+kind of child at the first instant of the command, without importing the server package into
+the CLI process, and points the flow run at it (`run_settings`). Prefect then treats it as
+any configured server: flow and task runs are recorded in it as in Prefect's own ephemeral
+mode.
+
+Whether a Prefect API is configured is known for sure only once Prefect is imported (its
+settings also come from profiles, `prefect.toml` and `.env` files), so unless the
+environment names one, the server starts at once and is stopped again (`unless_configured`)
+if Prefect's settings name another.
 
 `start` runs `python -m pipeline.prefect_server FD`, FD a bound socket it hands to the child.
 """
@@ -72,23 +77,24 @@ class TemporaryServer:
 
         EventsWorker.drain_all(timeout=10)
         APILogWorker.drain_all(timeout=10)
-        if self.process.poll() is None:
-            self.process.terminate()
+        self._terminate()
 
     def stop(self) -> None:
+        self._terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def _terminate(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 def start(log_path: Path) -> TemporaryServer | None:
-    """Start Prefect's server app in a child process and point Prefect at it; None (and
-    nothing started) when PREFECT_API_URL already names a server. Call before importing
-    Prefect. The server's own output goes to `log_path`."""
+    """Start Prefect's server app in a child process, unless PREFECT_API_URL names a server
+    (then None). Call before importing Prefect. The server's own output goes to `log_path`."""
     if os.environ.get("PREFECT_API_URL"):
         return None
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,21 +108,33 @@ def start(log_path: Path) -> TemporaryServer | None:
                                    stderr=log, env={**os.environ, **SERVER_SETTINGS})
     server = TemporaryServer(process, port, log_path)
     atexit.register(server.stop)
-    os.environ["PREFECT_API_URL"] = server.api_url
+    return server
+
+
+def unless_configured(server: TemporaryServer | None) -> TemporaryServer | None:
+    """The server, or None (and the server stopping) when Prefect's settings name an API of
+    their own (a profile, `prefect.toml`, a `.env` file). Call after importing Prefect."""
+    if server is None:
+        return None
+    from prefect.settings import get_current_settings
+
+    if get_current_settings().api.url:
+        server._terminate()
+        return None
     return server
 
 
 @contextmanager
 def run_settings(server: TemporaryServer | None) -> Iterator[None]:
-    """Prefect settings for the flow run: with a temporary server, no heartbeats (they tell a
-    lasting server that a run is still alive; stopping them costs up to a second at the end
-    of every run). Use after importing Prefect."""
+    """Prefect settings for the flow run: with a temporary server, its API URL and no
+    heartbeats (they tell a lasting server that a run is still alive; stopping them costs up
+    to a second at the end of every run). Use after importing Prefect."""
     if server is None:
         yield
         return
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
 
 

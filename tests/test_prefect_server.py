@@ -22,7 +22,6 @@ CYBERNORMS = Path(sys.executable).parent / "cybernorms"
 
 @pytest.fixture
 def no_configured_server(monkeypatch: pytest.MonkeyPatch) -> None:
-    # start() sets PREFECT_API_URL in os.environ; monkeypatch puts the old state back after.
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     for key, value in QUIET_SETTINGS.items():
         monkeypatch.setenv(key, value)
@@ -35,10 +34,9 @@ def _post_json(url: str, body: dict) -> list | dict:
         return json.load(response)
 
 
-def test_a_configured_server_is_used_as_it_is(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_no_temporary_server_when_the_environment_names_one(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
     assert prefect_server.start(tmp_path / "prefect.log") is None
-    assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:9/api"
 
 
 def test_a_server_that_exits_early_is_a_clear_error(no_configured_server, tmp_path: Path) -> None:
@@ -49,25 +47,32 @@ def test_a_server_that_exits_early_is_a_clear_error(no_configured_server, tmp_pa
         server.wait_until_ready()
 
 
-def test_refresh_runs_are_recorded_in_the_server_prefect_api_url_names(
-    no_configured_server, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tota_dir: Path
+@pytest.mark.parametrize("configured_by", ["environment", "profile"])
+def test_refresh_runs_are_recorded_in_the_configured_server(
+    configured_by: str, no_configured_server, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tota_dir: Path
 ) -> None:
-    """One temporary server, started here, serves as a configured server for a refresh
-    (PREFECT_API_URL set: the refresh starts none of its own) and records its flow and tasks."""
+    """A server started here serves as the configured Prefect API, named by PREFECT_API_URL or
+    by the active Prefect profile: the refresh reports its flow and tasks there and starts no
+    temporary server of its own (or stops the one it started before it could read the profile)."""
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect-home"))  # a Prefect database of its own
     server = prefect_server.start(tmp_path / "server.log")
     try:
-        assert os.environ["PREFECT_API_URL"] == server.api_url
         server.wait_until_ready()
         with urllib.request.urlopen(f"{server.api_url}/health", timeout=10) as response:
             assert response.status == 200
         corpus = tmp_path / "corpus"
         corpus.mkdir()
         shutil.copy(tota_dir / "pta_151.xml", corpus)
+        env = {**os.environ, "CYBERNORMS_LOG_DIR": str(tmp_path / "logs")}
+        if configured_by == "environment":
+            env["PREFECT_API_URL"] = server.api_url
+        else:
+            profiles = tmp_path / "profiles.toml"
+            profiles.write_text(f'active = "lasting"\n\n[profiles.lasting]\nPREFECT_API_URL = "{server.api_url}"\n')
+            env["PREFECT_PROFILES_PATH"] = str(profiles)
         result = subprocess.run(
             [str(CYBERNORMS), "refresh", "--source", str(corpus), "--db", str(tmp_path / "cn.duckdb"), "--workers", "1"],
-            env={**os.environ, "CYBERNORMS_LOG_DIR": str(tmp_path / "logs")}, capture_output=True, text=True,
-            timeout=300)
+            env=env, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr
         flow_runs = _post_json(f"{server.api_url}/flow_runs/filter", {"flows": {"name": {"any_": ["refresh"]}}})
         assert [run["state_type"] for run in flow_runs] == ["COMPLETED"]
@@ -81,9 +86,24 @@ def test_refresh_runs_are_recorded_in_the_server_prefect_api_url_names(
                 break
             time.sleep(0.2)
         assert {"list-source", "analyse-batch", "write-batch"} <= names
+        assert "Starting temporary server" not in (tmp_path / "logs" / "prefect.log").read_text()
     finally:
         server.stop()
     assert server.process.poll() is not None
+
+
+def test_the_refresh_command_reports_to_its_own_temporary_server(no_configured_server, tmp_path: Path,
+                                                                 tota_dir: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(tota_dir / "pta_151.xml", corpus)
+    result = subprocess.run(
+        [str(CYBERNORMS), "refresh", "--source", str(corpus), "--db", str(tmp_path / "cn.duckdb"), "--workers", "1"],
+        env={**os.environ, "CYBERNORMS_LOG_DIR": str(tmp_path / "logs")}, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    log = (tmp_path / "logs" / "prefect.log").read_text()
+    # Prefect's own launcher announces itself; the flow run's link names the server used.
+    assert "Starting temporary server" not in log and "View at http://127.0.0.1:" in log
 
 
 def test_heartbeats_are_off_only_with_a_temporary_server(no_configured_server, tmp_path: Path) -> None:
@@ -96,3 +116,4 @@ def test_heartbeats_are_off_only_with_a_temporary_server(no_configured_server, t
     fake.process.wait()
     with prefect_server.run_settings(fake):
         assert get_current_settings().flows.heartbeat_frequency is None
+        assert get_current_settings().api.url == "http://127.0.0.1:9/api"

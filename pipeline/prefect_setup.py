@@ -45,8 +45,16 @@ def route_prefect_logs_to_file() -> Path:
     root.addHandler(handler)
     console = logging.StreamHandler()
     console.setLevel(logging.WARNING)
-    console.addFilter(lambda record: not record.name.startswith(("prefect", "uvicorn", "httpx")))
+    console.addFilter(lambda record: not _from_prefect(record))
     root.addHandler(console)
     for name in ("prefect", "prefect.flow_runs", "prefect.task_runs"):
         logging.getLogger(name).setLevel(logging.INFO)
     return path
+
+
+_PREFECT_PACKAGE = f"{os.sep}prefect{os.sep}"
+
+
+def _from_prefect(record: logging.LogRecord) -> bool:
+    # Some Prefect loggers are named after their class ("EventsWorker"), not "prefect.…".
+    return record.name.startswith(("prefect", "uvicorn", "httpx")) or _PREFECT_PACKAGE in record.pathname

@@ -15,7 +15,7 @@ import pytest
 
 from pipeline import prefect_server
 from pipeline.errors import CybernormsError
-from pipeline.prefect_setup import QUIET_SETTINGS
+from pipeline.prefect_setup import QUIET_SETTINGS, route_prefect_logs_to_file
 
 CYBERNORMS = Path(sys.executable).parent / "cybernorms"
 
@@ -117,3 +117,28 @@ def test_heartbeats_are_off_only_with_a_temporary_server(no_configured_server, t
     with prefect_server.run_settings(fake):
         assert get_current_settings().flows.heartbeat_frequency is None
         assert get_current_settings().api.url == "http://127.0.0.1:9/api"
+
+
+def test_the_terminal_gets_our_warnings_and_none_of_prefects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+
+    import prefect._internal.concurrency.services as prefect_services
+
+    monkeypatch.setenv("CYBERNORMS_LOG_DIR", str(tmp_path))
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        route_prefect_logs_to_file()
+        console = next(h for h in root.handlers if h not in before and not isinstance(h, logging.FileHandler))
+
+        def shown(name: str, pathname: str) -> bool:
+            return console.filter(logging.LogRecord(name, logging.WARNING, pathname, 1, "message", None, None))
+
+        assert shown("pipeline.sources.pdf", "/work/main/pipeline/sources/pdf.py")
+        assert not shown("prefect.flow_runs", prefect_services.__file__)
+        # Prefect's queue services log under their class names.
+        assert not shown("EventsWorker", prefect_services.__file__)
+    finally:
+        for handler in [h for h in root.handlers if h not in before]:
+            root.removeHandler(handler)
+            handler.close()

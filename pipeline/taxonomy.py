@@ -1,10 +1,10 @@
-"""Label ids and their metadata: mirrors the label contract (../shared/taxonomy.md v1.1)."""
+"""Label ids and their metadata: mirrors the label contract (../shared/taxonomy.md v1.3)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-TAXONOMY_VERSION = "1.1"
+TAXONOMY_VERSION = "1.3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,7 @@ LABELS: tuple[Label, ...] = (
     Label("intermediary_liability", "liability of internet intermediaries", "intermed"),
     Label("ict_standards_cryptography", "ICT products, standards and encryption", "ict-std"),
     Label("emerging_digital_tech", "new digital-economy topics", "emerging"),
+    Label("data_ownership", "who owns, controls, accesses and may use data", "data-own"),
     Label("ecommerce_general", "general e-commerce / digital trade / information society", "e-com"),
 )
 

@@ -36,18 +36,29 @@ def cached_cue_analysis(texts: list[str], langs: list[str]) -> list[CueResult]:
 
 class CueFeatures(TransformerMixin, BaseEstimator):
     """log(1 + number of cue matches) per taxonomy label (the lexicons' phrases, matched by
-    the phrase automaton; the spaCy matcher itself is kept for the decision rules)."""
+    the phrase automaton; the spaCy matcher itself is kept for the decision rules).
+
+    `labels` fixes the columns at training time, so a model keeps its feature layout when the
+    taxonomy grows."""
+
+    def __init__(self, labels: tuple[str, ...] | None = None) -> None:
+        self.labels = labels
 
     def fit(self, X: pd.DataFrame, y=None) -> CueFeatures:  # noqa: N803 - scikit-learn naming
         return self
 
+    def _columns(self) -> tuple[str, ...]:
+        labels = getattr(self, "labels", None)  # absent in models saved before taxonomy 1.3
+        return tuple(labels) if labels else tuple(label for label in LABEL_IDS if label != "data_ownership")
+
     def transform(self, X: pd.DataFrame) -> sparse.csr_matrix:  # noqa: N803
         counts = fast_cue_counts(list(X["text"]), list(X["lang"]))
-        matrix = np.array([[c.get(label, 0) for label in LABEL_IDS] for c in counts], dtype=np.float32)
-        return sparse.csr_matrix(np.log1p(matrix))
+        columns = self._columns()
+        matrix = np.array([[c.get(label, 0) for label in columns] for c in counts], dtype=np.float32)
+        return sparse.csr_matrix(np.log1p(matrix).reshape(len(counts), len(columns)))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        return np.array([f"cue_{label}" for label in LABEL_IDS], dtype=object)
+        return np.array([f"cue_{label}" for label in self._columns()], dtype=object)
 
 
 class BindingnessRuleFeatures(TransformerMixin, BaseEstimator):

@@ -30,7 +30,7 @@ def build_labels_pipeline(seed: int = 0) -> Pipeline:
     features = ColumnTransformer([
         ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.9, sublinear_tf=True,
                                   max_features=60_000, dtype=np.float32), "text"),
-        ("cues", CueFeatures(), ["text", "lang"]),
+        ("cues", CueFeatures(labels=LABEL_IDS), ["text", "lang"]),
         ("heading", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32), "heading"),
     ])
     classifier = OneVsRestClassifier(LogisticRegression(C=8.0, class_weight="balanced", solver="liblinear",

@@ -1,0 +1,91 @@
+"""Split an article into the paragraphs that bindingness is judged on.
+
+The unit is the article's top-level numbered paragraph ("1.", "2)", "(3)"); lettered
+subparagraphs stay inside theirs, because "(a) ...; (b) ..." items share the modal verb of
+the sentence that introduces them. Text before the first numbered paragraph (a chapeau or
+an unnumbered first paragraph) is a paragraph of its own. An article without at least two
+numbered paragraphs is split into sentences instead, so that "... shall ... The Parties
+shall endeavour ..." in one unnumbered block still yields one binding and one hortatory
+unit.
+
+Offsets are character offsets into the article text, trimmed of surrounding white space,
+so `text[p.start:p.end]` is exactly the paragraph as printed. The split is deterministic:
+paragraph annotations refer to paragraphs by `index` and check `start` against it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A top-level paragraph number at the start of a line: "1.", "2)", "(3)", "4 " before a capital.
+_NUMBERED = re.compile(r"^[ \t]*(?:\((\d{1,2})\)|(\d{1,2})(?:[.)](?!\d)|[ \t](?=[A-ZÁÉÍÓÚÑ])))[ \t]*", re.MULTILINE)
+# Sentence ends: . ! ? followed by white space and an upper-case letter, quote or bracket.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-ZÁÉÍÓÚÑ¿“\"(])")
+# Tokens before a full stop that do not end a sentence.
+_ABBREVIATIONS = frozenset(
+    "art arts no nos para paras e.g i.e etc u.s u.k mr ms dr inc ltd co corp vol p pp cf viz sec sr st núm"
+    " fig annex ch s.a".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    index: int  # position in the article, from 0
+    number: str  # "2" for a numbered paragraph; "" for a chapeau, a sentence or a whole article
+    kind: str  # "numbered", "chapeau", "sentence" or "whole"
+    start: int
+    end: int
+
+
+def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
+    """The paragraphs of one article, in order, covering all of its non-blank text."""
+    numbered = _numbered_starts(text)
+    if len(numbered) >= 2:
+        pieces = []
+        if text[: numbered[0][1]].strip():
+            pieces.append(("", "chapeau", 0, numbered[0][1]))
+        for k, (number, at) in enumerate(numbered):
+            stop = numbered[k + 1][1] if k + 1 < len(numbered) else len(text)
+            pieces.append((number, "numbered", at, stop))
+    else:
+        starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text) if _ends_sentence(text, m.start())]
+        kind = "sentence" if len(starts) > 1 else "whole"
+        pieces = [("", kind, at, starts[k + 1] if k + 1 < len(starts) else len(text)) for k, at in enumerate(starts)]
+    paragraphs = []
+    for number, kind, start, end in pieces:
+        start, end = _trim(text, start, end)
+        if start < end:
+            paragraphs.append(Paragraph(len(paragraphs), number, kind, start, end))
+    return tuple(paragraphs)
+
+
+def _numbered_starts(text: str) -> list[tuple[str, int]]:
+    """Line-initial numbers that run 1, 2, 3, ... (anything else is a cross-reference or a list)."""
+    found: list[tuple[str, int]] = []
+    expected = 1
+    for match in _NUMBERED.finditer(text):
+        number = int(match.group(1) or match.group(2))
+        if number == expected:
+            found.append((str(number), match.start() + len(match.group(0)) - len(match.group(0).lstrip())))
+            expected += 1
+    return found
+
+
+def _ends_sentence(text: str, at: int) -> bool:
+    """False when the full stop at `at` closes an abbreviation or a single initial."""
+    if text[at - 1 : at] != ".":
+        return True
+    word = re.search(r"([\w.]+)\.$", text[max(0, at - 12) : at])
+    if not word:
+        return True
+    token = word.group(1).lower()
+    return token not in _ABBREVIATIONS and not (len(token) == 1 and token.isalpha()) and not token.isdigit()
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

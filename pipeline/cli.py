@@ -140,7 +140,10 @@ def classify(
     except CybernormsError as exc:
         _fail(exc)
     lines = (json.dumps({"id": item.id, "labels": list(p.labels), "scores": p.scores, "bindingness": p.bindingness,
-                         "instruments": list(p.instruments)}, ensure_ascii=False) + "\n"
+                         "instruments": list(p.instruments),
+                         "paragraphs": [{"index": q.index, "number": q.number, "start": q.char_start, "end": q.char_end,
+                                         "bindingness": q.bindingness, "labels": list(q.labels)} for q in p.paragraphs]},
+                        ensure_ascii=False) + "\n"
              for item, p in zip(items, predictions, strict=True))
     if output:
         output.write_text("".join(lines), encoding="utf-8")
@@ -294,29 +297,29 @@ def _corpus_and_holdout(corpus: Path | None, holdout: Path | None) -> tuple[Path
     return corpus, holdout or shared / "holdout.txt"
 
 
-def _fold_progress():
+def _step_progress():
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    return Progress(TextColumn("cross-validation folds"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console)
+    return Progress(TextColumn("temporal split + cross-validation folds"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console)
 
 
 @app.command()
 def train(
     corpus: CorpusOption = None,
     holdout: HoldoutOption = None,
-    version: Annotated[str, typer.Option(help="Model version to write under models/norm-classifier/.")] = "1.0.0",
+    version: Annotated[str, typer.Option(help="Model version to write under models/norm-classifier/.")] = "1.1.0",
     seed: Annotated[int, typer.Option(help="Random seed (folds and solvers).")] = 0,
 ) -> None:
-    """Evaluate by grouped cross-validation, train on all annotations, save model, metrics and card."""
+    """Evaluate (temporal split, grouped cross-validation), train on all annotations, save model, metrics and card."""
     from pipeline.classify.build import train_model
 
     corpus, holdout = _corpus_and_holdout(corpus, holdout)
     try:
-        with _fold_progress() as progress:
-            bar = progress.add_task("folds", total=None)
+        with _step_progress() as progress:
+            bar = progress.add_task("steps", total=None)
             target = train_model(corpus, holdout, version=version, seed=seed,
-                                 on_fold=lambda done, total: progress.update(bar, completed=done, total=total))
+                                 on_step=lambda done, total: progress.update(bar, completed=done, total=total))
     except CybernormsError as exc:
         _fail(exc)
     console.print(f"model saved to {target} (see MODEL_CARD.md and metrics.json)")
@@ -327,42 +330,63 @@ def train(
 def evaluate(
     corpus: CorpusOption = None,
     holdout: HoldoutOption = None,
-    seed: Annotated[int, typer.Option(help="Random seed (folds and solvers).")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed (folds, solvers, bootstrap).")] = 0,
     output: Annotated[Optional[Path], typer.Option(help="Also write the full report as JSON here.")] = None,
+    errors: Annotated[Optional[Path], typer.Option(
+        help="Write every false positive, false negative and bindingness error (JSON lines) here.")] = None,
 ) -> None:
-    """Grouped cross-validation of the classifier and the lexicon baseline (reproduces the model card)."""
+    """Temporal split (train up to 2012, test 2013-2016) and grouped cross-validation of the classifier and the
+    lexicon baseline, with 95% bootstrap intervals over agreements (reproduces the model card)."""
     from pipeline.classify.build import evaluate_model
 
     corpus, holdout = _corpus_and_holdout(corpus, holdout)
+    found: list[dict] = []
     try:
-        with _fold_progress() as progress:
-            bar = progress.add_task("folds", total=None)
-            report = evaluate_model(corpus, holdout, seed=seed,
-                                    on_fold=lambda done, total: progress.update(bar, completed=done, total=total))
+        with _step_progress() as progress:
+            bar = progress.add_task("steps", total=None)
+            report = evaluate_model(corpus, holdout, seed=seed, errors=found,
+                                    on_step=lambda done, total: progress.update(bar, completed=done, total=total))
     except CybernormsError as exc:
         _fail(exc)
     if output:
         output.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    if errors:
+        errors.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in found), encoding="utf-8")
+        console.print(f"{len(found)} errors written to {errors}")
     _print_metrics(report)
 
 
+def _interval(metrics: dict, key: str) -> str:
+    low, high = metrics.get("intervals", {}).get(key, (None, None))
+    return f"{metrics[key]:.3f}" + (f" [{low:.2f}, {high:.2f}]" if low is not None else "")
+
+
 def _print_metrics(report: dict) -> None:
-    view = Table(title=f"grouped {report['folds']}-fold cross-validation, {report['provisions']} provisions, "
-                       f"{report['agreements']} agreements")
-    for column in ("model", "micro-F1", "macro-F1", "agreement F1", "bindingness acc.", "instruments P/R"):
+    temporal, grouped = report["temporal"], report["cross_validation"]
+    view = Table(title=f"{report['provisions']} annotated provisions ({report['labelled_provisions']} labelled) of "
+                       f"{report['agreements']} agreements; 95% bootstrap intervals over agreements")
+    for column in ("evaluation", "model", "micro-F1", "macro-F1", "agreement F1", "bindingness (end to end)",
+                   "bindingness (where labelled)"):
         view.add_column(column)
-    for key, name in (("trained", "trained (text + headings)"), ("trained_text_only", "trained (bare text)"),
-                      ("lexicon_baseline", "lexicon baseline")):
-        m = report[key]
-        view.add_row(name, f"{m['micro_f1']:.3f}", f"{m['macro_f1']:.3f}", f"{m['agreement_f1']:.3f}",
-                     f"{m['bindingness_accuracy']:.3f}", f"{m['instruments_precision']:.3f}/{m['instruments_recall']:.3f}")
+    for split, name in ((temporal, f"temporal: train ≤ {temporal['train_until']}, test "
+                                   f"{temporal['test_from']}-{temporal['test_until']} ({temporal['agreements']} agr.)"),
+                        (grouped, f"grouped {grouped['folds']}-fold cross-validation")):
+        for key, model in (("trained", "trained"), ("trained_text_only", "trained, bare text"),
+                           ("lexicon_baseline", "lexicon baseline")):
+            m = split[key]
+            view.add_row(name, model, _interval(m, "micro_f1"), _interval(m, "macro_f1"), _interval(m, "agreement_f1"),
+                         _interval(m, "bindingness_accuracy"), _interval(m, "bindingness_accuracy_when_labelled"))
     out.print(view)
-    labels = Table(title="per label (trained, text + headings)")
-    for column in ("label", "support", "precision", "recall", "F1", "baseline F1"):
+    screen = report["screen"]
+    out.print(f"screen recall on annotated labelled provisions: {screen['recall']:.4f} "
+              f"({screen['screened_out']} of {screen['labelled_provisions']} screened out)")
+    labels = Table(title="per label, temporal split (trained, text + headings)")
+    for column in ("label", "support", "precision", "recall", "F1", "CV F1", "baseline F1"):
         labels.add_column(column)
-    for label, m in report["trained"]["per_label"].items():
+    for label, m in temporal["trained"]["per_label"].items():
         labels.add_row(label, str(m["support"]), f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
-                       f"{report['lexicon_baseline']['per_label'][label]['f1']:.3f}")
+                       f"{grouped['trained']['per_label'][label]['f1']:.3f}",
+                       f"{temporal['lexicon_baseline']['per_label'][label]['f1']:.3f}")
     out.print(labels)
 
 

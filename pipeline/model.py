@@ -55,6 +55,19 @@ class Provision:
 
 
 @dataclass(frozen=True, slots=True)
+class ParagraphPrediction:
+    """One paragraph of a labelled provision: where it is, how binding it is, which labels it carries."""
+
+    index: int  # position in the provision, from 0
+    number: str  # printed paragraph number ("2"), "" for a chapeau, sentence or whole article
+    kind: str  # "numbered", "chapeau", "sentence" or "whole"
+    char_start: int  # offsets into the provision's text
+    char_end: int
+    bindingness: str  # "binding", "weak", "hortatory" or "neither"
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Prediction:
     """What the detector or classifier says about one provision."""
 
@@ -64,6 +77,7 @@ class Prediction:
     bindingness: Bindingness | None = None
     instruments: tuple[str, ...] = ()
     model_version: str = ""
+    paragraphs: tuple[ParagraphPrediction, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

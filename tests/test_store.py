@@ -75,3 +75,26 @@ def test_read_only_database_refuses_writes_and_missing_files(tmp_path: Path) -> 
     connection = open_database(path, read_only=True)
     with pytest.raises(duckdb.Error):
         connection.execute("DELETE FROM agreements")
+
+
+def test_paragraph_rows_are_stored_with_their_provision_and_replaced_with_it(tmp_path: Path) -> None:
+    from pipeline.model import ParagraphPrediction
+    from pipeline.nlp.paragraphs import split_paragraphs
+
+    document = analysed()
+    labelled = next(p for p in document.predictions if p.labels)
+    text = next(p.text for p in document.document.provisions if p.id == labelled.provision_id)
+    rows = tuple(ParagraphPrediction(p.index, p.number, p.kind, p.start, p.end, "binding", labelled.labels[:1])
+                 for p in split_paragraphs(text))
+    with_paragraphs = AnalysedDocument(document.document, tuple(
+        replace(p, paragraphs=rows) if p is labelled else p for p in document.predictions))
+    connection = open_database(tmp_path / "db.duckdb")
+    for run in ("run1", "run2"):
+        write_documents(connection, [with_paragraphs], run)
+        stored = connection.execute(
+            "SELECT pa.paragraph_index, pa.labels, substr(pr.text, pa.char_start + 1, pa.char_end - pa.char_start) "
+            "FROM paragraphs pa JOIN provisions pr USING (provision_id) ORDER BY 1").fetchall()
+        assert [(index, labels) for index, labels, _ in stored] == [(r.index, list(r.labels)) for r in rows]
+        assert [excerpt for _, _, excerpt in stored] == [text[r.char_start:r.char_end] for r in rows]
+    write_documents(connection, [document], "run3")  # the new version has no paragraph rows: none remain
+    assert connection.execute("SELECT count(*) FROM paragraphs").fetchone()[0] == 0

@@ -13,6 +13,7 @@ from pathlib import Path
 from pipeline.classify.base import provision_heading
 from pipeline.errors import CybernormsError
 from pipeline.model import Document
+from pipeline.nlp.paragraphs import PARAGRAPH_CLASSES, Paragraph, split_paragraphs
 from pipeline.sources.tota import read_tota_file
 from pipeline.taxonomy import BINDINGNESS_VALUES, validate_labels
 
@@ -96,3 +97,58 @@ def load_annotations(corpus_dir: Path, directory: Path = ANNOTATIONS_DIR,
                                          document.agreement.id,
                                          provision_heading(provision.article_title, provision.chapter)))
     return joined, documents
+
+
+PARAGRAPHS_DIR = ANNOTATIONS_DIR / "paragraphs"
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedParagraph:
+    """One paragraph of a labelled provision (as `split_paragraphs` cuts it) with its own
+    bindingness class and the provision labels it carries."""
+
+    provision: AnnotatedProvision
+    paragraph: Paragraph
+    bindingness: str  # binding | weak | hortatory | neither
+    labels: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return self.provision.text[self.paragraph.start:self.paragraph.end]
+
+
+def load_paragraph_annotations(examples: list[AnnotatedProvision],
+                               directory: Path = PARAGRAPHS_DIR) -> list[AnnotatedParagraph]:
+    """Paragraph annotations joined to their provisions, checked against the splitter: each row
+    must name a paragraph the splitter finds at the same offset, within a labelled provision."""
+    by_key = {(e.annotation.source_id, e.annotation.source_provision_id): e for e in examples}
+    rows: list[AnnotatedParagraph] = []
+    seen: set[tuple[str, str, int]] = set()
+    for path in sorted(directory.glob("tota_*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                key = (str(record["source_id"]), str(record["source_provision_id"]))
+                index, start = int(record["paragraph"]), int(record["start"])
+                bindingness = record["bindingness"]
+                labels = validate_labels(record.get("labels") or [])
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                raise CybernormsError(f"{path}:{number}: invalid paragraph annotation: {exc}") from exc
+            example = by_key.get(key)
+            if example is None or not example.annotation.labels:
+                raise CybernormsError(f"{path}:{number}: provision {key} is not a labelled annotated provision")
+            paragraphs = split_paragraphs(example.text)
+            if not 0 <= index < len(paragraphs) or paragraphs[index].start != start:
+                raise CybernormsError(f"{path}:{number}: paragraph {index} at {start} is not where the splitter puts it "
+                                      "(re-annotate it from `split_paragraphs`)")
+            if bindingness not in PARAGRAPH_CLASSES:
+                raise CybernormsError(f"{path}:{number}: bindingness {bindingness!r} is not one of {PARAGRAPH_CLASSES}")
+            if not set(labels) <= set(example.annotation.labels):
+                raise CybernormsError(f"{path}:{number}: labels {labels} are not all labels of the provision")
+            if (*key, index) in seen:
+                raise CybernormsError(f"{path}:{number}: paragraph {index} of {key} is annotated twice")
+            seen.add((*key, index))
+            rows.append(AnnotatedParagraph(example, paragraphs[index], bindingness, labels))
+    return rows

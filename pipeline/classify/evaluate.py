@@ -1,154 +1,280 @@
-"""Grouped cross-validation of the trained classifier against the lexicon baseline.
+"""Evaluation of the trained classifier on agreements it never saw, against the lexicon baseline.
 
-No agreement is in both the training and the test part of a fold. Provision-level scores
-use the annotated provisions; agreement-level scores run the classifier over *every*
-article of each held-out agreement (an article nobody annotated counts as unlabelled:
-the annotators swept each agreement for cyber provisions), so a false label anywhere in
-an agreement counts against it.
+Two splits, both by agreement (no agreement is in both the training and the test part):
+
+- **temporal**: train on agreements signed up to `TRAIN_UNTIL`, test on those signed from
+  `TEST_FROM` to `TEST_UNTIL` — the way the model is used: every agreement an analyst adds
+  is newer than the ones it learnt from. This is the figure that predicts use.
+- **grouped cross-validation**: k folds of agreements drawn at random from all years.
+
+Provision-level scores use the annotated provisions; agreement-level scores run the model
+over *every* article of each test agreement (an article nobody annotated counts as
+unlabelled: the annotators swept each agreement), so a false label anywhere counts.
+
+Bindingness is scored end to end first: a labelled provision whose labels the model misses
+has no bindingness and counts as wrong. Then, as a second figure, only where the model did
+label it. Every headline figure carries a 95% bootstrap interval that resamples agreements.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
-from pipeline.classify.annotations import AnnotatedProvision
+from pipeline.classify.annotations import AnnotatedParagraph, AnnotatedProvision
 from pipeline.classify.base import ClassifierInput, NormClassifier, provision_heading
 from pipeline.classify.lexicon import LexiconClassifier
-from pipeline.classify.train import fit_classifier, label_matrix
-from pipeline.model import Document, Prediction
-from pipeline.nlp.bindingness import provision_bindingness
+from pipeline.classify.train import fit_classifier
+from pipeline.model import Document
+from pipeline.nlp.screen import could_be_cyber
 from pipeline.taxonomy import LABEL_IDS
 
-OUTER_FOLDS = 10
+OUTER_FOLDS = 5
+TRAIN_UNTIL = 2012
+TEST_FROM, TEST_UNTIL = 2013, 2016
+BOOTSTRAP_SAMPLES = 1000
+HEADLINE = ("micro_f1", "macro_f1", "agreement_f1", "bindingness_accuracy", "bindingness_accuracy_when_labelled")
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionOutcome:
+    """One annotated test provision: what the annotators said and what the model said."""
+
+    agreement: str  # ToTA treaty identifier
+    source_provision_id: str
+    truth: frozenset[str]
+    predicted: frozenset[str]
+    gold_bindingness: str | None
+    predicted_bindingness: str | None
+    gold_instruments: frozenset[str]
+    predicted_instruments: frozenset[str]
+    scores: dict[str, float] = field(default_factory=dict)
+    heading: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementOutcome:
+    agreement: str
+    gold: frozenset[str]
+    predicted: frozenset[str]
 
 
 @dataclass
-class Scores:
-    """Counts accumulated over folds; metrics are computed from the pooled counts."""
+class Outcomes:
+    provisions: list[ProvisionOutcome] = field(default_factory=list)
+    agreements: list[AgreementOutcome] = field(default_factory=list)
 
-    tp: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    fp: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    fn: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    agreement_tp: int = 0
-    agreement_fp: int = 0
-    agreement_fn: int = 0
-    bindingness_correct: int = 0
-    bindingness_total: int = 0
-    instrument_tp: int = 0
-    instrument_fp: int = 0
-    instrument_fn: int = 0
-
-    def add_provisions(self, truth: np.ndarray, predicted: np.ndarray) -> None:
-        for k, label in enumerate(LABEL_IDS):
-            self.tp[label] += int((truth[:, k] & predicted[:, k]).sum())
-            self.fp[label] += int((~truth[:, k] & predicted[:, k]).sum())
-            self.fn[label] += int((truth[:, k] & ~predicted[:, k]).sum())
-
-    def add_agreement(self, gold: set[str], predicted: set[str]) -> None:
-        self.agreement_tp += len(gold & predicted)
-        self.agreement_fp += len(predicted - gold)
-        self.agreement_fn += len(gold - predicted)
-
-    def metrics(self) -> dict:
-        per_label = {}
-        for label in LABEL_IDS:
-            tp, fp, fn = self.tp[label], self.fp[label], self.fn[label]
-            per_label[label] = {
-                "precision": _ratio(tp, tp + fp), "recall": _ratio(tp, tp + fn), "f1": _ratio(2 * tp, 2 * tp + fp + fn),
-                "support": tp + fn, "predicted": tp + fp,
-            }
-        supported = [label for label in LABEL_IDS if per_label[label]["support"] > 0]
-        tp, fp, fn = (sum(d.values()) for d in (self.tp, self.fp, self.fn))
-        return {
-            "micro_f1": _ratio(2 * tp, 2 * tp + fp + fn),
-            "micro_precision": _ratio(tp, tp + fp),
-            "micro_recall": _ratio(tp, tp + fn),
-            "macro_f1": round(float(np.mean([per_label[label]["f1"] for label in supported])), 4) if supported else 0.0,
-            "macro_f1_labels": len(supported),
-            "agreement_f1": _ratio(2 * self.agreement_tp, 2 * self.agreement_tp + self.agreement_fp + self.agreement_fn),
-            "agreement_precision": _ratio(self.agreement_tp, self.agreement_tp + self.agreement_fp),
-            "agreement_recall": _ratio(self.agreement_tp, self.agreement_tp + self.agreement_fn),
-            "bindingness_accuracy": _ratio(self.bindingness_correct, self.bindingness_total),
-            "bindingness_n": self.bindingness_total,
-            "instruments_precision": _ratio(self.instrument_tp, self.instrument_tp + self.instrument_fp),
-            "instruments_recall": _ratio(self.instrument_tp, self.instrument_tp + self.instrument_fn),
-            "per_label": per_label,
-        }
+    def extend(self, other: Outcomes) -> None:
+        self.provisions.extend(other.provisions)
+        self.agreements.extend(other.agreements)
 
 
-def _ratio(numerator: int, denominator: int) -> float:
+def _ratio(numerator: float, denominator: float) -> float:
     return round(numerator / denominator, 4) if denominator else 0.0
 
 
-def _predicted_matrix(predictions: Sequence[Prediction]) -> np.ndarray:
-    return np.array([[label in p.labels for label in LABEL_IDS] for p in predictions], dtype=bool).reshape(-1, len(LABEL_IDS))
+def metrics(outcomes: Outcomes) -> dict:
+    """Pooled scores over all provisions and agreements of `outcomes`."""
+    tp, fp, fn = defaultdict(int), defaultdict(int), defaultdict(int)
+    binding_right = binding_labelled_right = binding_total = binding_labelled = 0
+    instruments = [0, 0, 0]
+    for o in outcomes.provisions:
+        for label in o.truth | o.predicted:
+            if label in o.truth and label in o.predicted:
+                tp[label] += 1
+            elif label in o.predicted:
+                fp[label] += 1
+            else:
+                fn[label] += 1
+        if o.truth:
+            binding_total += 1
+            right = o.predicted_bindingness == o.gold_bindingness
+            binding_right += right
+            if o.predicted:
+                binding_labelled += 1
+                binding_labelled_right += right
+            instruments[0] += len(o.gold_instruments & o.predicted_instruments)
+            instruments[1] += len(o.predicted_instruments - o.gold_instruments)
+            instruments[2] += len(o.gold_instruments - o.predicted_instruments)
+    per_label = {}
+    for label in LABEL_IDS:
+        t, p, n = tp[label], fp[label], fn[label]
+        per_label[label] = {"precision": _ratio(t, t + p), "recall": _ratio(t, t + n),
+                            "f1": _ratio(2 * t, 2 * t + p + n), "support": t + n, "predicted": t + p}
+    supported = [label for label in LABEL_IDS if per_label[label]["support"] > 0]
+    t, p, n = sum(tp.values()), sum(fp.values()), sum(fn.values())
+    a_tp = sum(len(a.gold & a.predicted) for a in outcomes.agreements)
+    a_fp = sum(len(a.predicted - a.gold) for a in outcomes.agreements)
+    a_fn = sum(len(a.gold - a.predicted) for a in outcomes.agreements)
+    return {
+        "micro_f1": _ratio(2 * t, 2 * t + p + n),
+        "micro_precision": _ratio(t, t + p),
+        "micro_recall": _ratio(t, t + n),
+        "macro_f1": round(float(np.mean([per_label[label]["f1"] for label in supported])), 4) if supported else 0.0,
+        "macro_f1_labels": len(supported),
+        "agreement_f1": _ratio(2 * a_tp, 2 * a_tp + a_fp + a_fn),
+        "agreement_precision": _ratio(a_tp, a_tp + a_fp),
+        "agreement_recall": _ratio(a_tp, a_tp + a_fn),
+        "bindingness_accuracy": _ratio(binding_right, binding_total),
+        "bindingness_n": binding_total,
+        "bindingness_accuracy_when_labelled": _ratio(binding_labelled_right, binding_labelled),
+        "bindingness_labelled_n": binding_labelled,
+        "instruments_precision": _ratio(instruments[0], instruments[0] + instruments[1]),
+        "instruments_recall": _ratio(instruments[0], instruments[0] + instruments[2]),
+        "per_label": per_label,
+    }
 
 
-def score_fold(classifier: NormClassifier, test: Sequence[AnnotatedProvision], documents: dict[str, Document],
-               scores: Scores, bindingness_of, with_headings: bool = True) -> None:
-    """Add one held-out fold's counts for one classifier to `scores`."""
+def bootstrap_intervals(outcomes: Outcomes, *, samples: int = BOOTSTRAP_SAMPLES, seed: int = 0) -> dict:
+    """95% percentile intervals of the headline metrics, resampling agreements with replacement
+    (provisions of one agreement are not independent: they share drafters and templates)."""
+    by_agreement: dict[str, Outcomes] = defaultdict(Outcomes)
+    for o in outcomes.provisions:
+        by_agreement[o.agreement].provisions.append(o)
+    for a in outcomes.agreements:
+        by_agreement[a.agreement].agreements.append(a)
+    names = sorted(by_agreement)
+    if not names:
+        return {}
+    rng = np.random.default_rng(seed)
+    draws: dict[str, list[float]] = defaultdict(list)
+    for _ in range(samples):
+        sample = Outcomes()
+        for index in rng.integers(0, len(names), len(names)):
+            sample.extend(by_agreement[names[index]])
+        m = metrics(sample)
+        for key in HEADLINE:
+            draws[key].append(m[key])
+    return {key: [round(float(np.percentile(values, 2.5)), 4), round(float(np.percentile(values, 97.5)), 4)]
+            for key, values in draws.items()}
+
+
+def score(classifier: NormClassifier, test: Sequence[AnnotatedProvision], documents: dict[str, Document],
+          with_headings: bool = True) -> Outcomes:
+    """Outcomes of one classifier on held-out provisions and on every article of their agreements."""
     items = [ClassifierInput(f"{i}", e.text, e.lang, e.heading if with_headings else "") for i, e in enumerate(test)]
-    predictions = classifier.predict(items)
-    scores.add_provisions(label_matrix(test), _predicted_matrix(predictions))
-    for example, prediction in zip(test, predictions):
-        if example.annotation.labels:
-            scores.bindingness_total += 1
-            scores.bindingness_correct += bindingness_of(example) == example.annotation.bindingness
-            gold, found = set(example.annotation.instruments), set(prediction.instruments)
-            scores.instrument_tp += len(gold & found)
-            scores.instrument_fp += len(found - gold)
-            scores.instrument_fn += len(gold - found)
+    outcomes = Outcomes()
+    for example, prediction in zip(test, classifier.predict(items)):
+        a = example.annotation
+        outcomes.provisions.append(ProvisionOutcome(
+            a.source_id, a.source_provision_id, frozenset(a.labels), frozenset(prediction.labels), a.bindingness,
+            prediction.bindingness if prediction.labels else None, frozenset(a.instruments),
+            frozenset(prediction.instruments) if prediction.labels else frozenset(), dict(prediction.scores),
+            example.heading, example.text))
     gold_by_agreement: dict[str, set[str]] = defaultdict(set)
     for example in test:
         gold_by_agreement[example.annotation.source_id].update(example.annotation.labels)
-    for source_id, gold in gold_by_agreement.items():
+    for source_id, gold in sorted(gold_by_agreement.items()):
         document = documents[source_id]
         language = document.agreement.language
         every = classifier.predict([
             ClassifierInput(p.id, p.text, language, provision_heading(p.article_title, p.chapter) if with_headings else "")
             for p in document.provisions])
-        scores.add_agreement(gold, {label for p in every for label in p.labels})
+        outcomes.agreements.append(AgreementOutcome(source_id, frozenset(gold),
+                                                    frozenset(label for p in every for label in p.labels)))
+    return outcomes
 
 
-def cross_validate(examples: Sequence[AnnotatedProvision], documents: dict[str, Document], *,
-                   folds: int = OUTER_FOLDS, seed: int = 0, on_fold=None) -> dict:
-    """Grouped k-fold scores of the trained model and, in the same folds, the lexicon baseline."""
+@dataclass
+class SplitOutcomes:
+    trained: Outcomes = field(default_factory=Outcomes)
+    trained_text_only: Outcomes = field(default_factory=Outcomes)
+    lexicon_baseline: Outcomes = field(default_factory=Outcomes)
+
+    def extend(self, other: SplitOutcomes) -> None:
+        for name in ("trained", "trained_text_only", "lexicon_baseline"):
+            getattr(self, name).extend(getattr(other, name))
+
+
+def evaluate_split(train: Sequence[AnnotatedProvision], test: Sequence[AnnotatedProvision],
+                   paragraphs: Sequence[AnnotatedParagraph], documents: dict[str, Document], *,
+                   seed: int = 0, name: str = "split") -> SplitOutcomes:
+    """Fit on `train` (and the paragraph annotations of its agreements only), score on `test`."""
+    train_agreements = {e.annotation.source_id for e in train}
+    model = fit_classifier(train, version=name, seed=seed,
+                           paragraphs=[p for p in paragraphs if p.provision.annotation.source_id in train_agreements])
+    return SplitOutcomes(score(model, test, documents), score(model, test, documents, with_headings=False),
+                         score(LexiconClassifier(), test, documents))
+
+
+def cross_validate(examples: Sequence[AnnotatedProvision], documents: dict[str, Document],
+                   paragraphs: Sequence[AnnotatedParagraph] = (), *, folds: int = OUTER_FOLDS, seed: int = 0,
+                   on_fold: Callable[[int, int], None] | None = None) -> SplitOutcomes:
+    """Grouped k-fold outcomes of the trained model and, in the same folds, the lexicon baseline."""
     groups = np.array([e.annotation.source_id for e in examples])
-    trained, trained_text_only, baseline = Scores(), Scores(), Scores()
-    lexicon = LexiconClassifier()
+    pooled = SplitOutcomes()
     splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     for fold, (train_index, test_index) in enumerate(splitter.split(np.zeros(len(examples)), groups=groups)):
-        train = [examples[i] for i in train_index]
-        test = [examples[i] for i in test_index]
-        model = fit_classifier(train, version=f"cv-fold-{fold}", seed=seed)
-
-        def model_bindingness(example: AnnotatedProvision, model=model) -> str:
-            from pipeline.classify.trained import provision_frame
-
-            return str(model.bindingness_model.predict(provision_frame([example.text], [example.lang]))[0])
-
-        score_fold(model, test, documents, trained, model_bindingness)
-        score_fold(model, test, documents, trained_text_only, model_bindingness, with_headings=False)
-        score_fold(lexicon, test, documents, baseline,
-                   lambda example: provision_bindingness(example.text, example.lang))
+        pooled.extend(evaluate_split([examples[i] for i in train_index], [examples[i] for i in test_index],
+                                     paragraphs, documents, seed=seed, name=f"cv-fold-{fold}"))
         if on_fold:
             on_fold(fold + 1, folds)
-    languages = defaultdict(int)
-    for example in examples:
-        languages[example.lang] += 1
-    return {
-        "folds": folds,
-        "seed": seed,
-        "provisions": len(examples),
-        "labelled_provisions": sum(bool(e.annotation.labels) for e in examples),
-        "agreements": len(set(groups)),
-        "languages": dict(languages),
-        "trained": trained.metrics(),
-        "trained_text_only": trained_text_only.metrics(),
-        "lexicon_baseline": baseline.metrics(),
-    }
+    return pooled
+
+
+def signing_year(document: Document) -> int | None:
+    signed = document.agreement.date_signed
+    return signed.year if signed else None
+
+
+def temporal_split(examples: Sequence[AnnotatedProvision], documents: dict[str, Document], *,
+                   train_until: int = TRAIN_UNTIL, test_from: int = TEST_FROM,
+                   test_until: int = TEST_UNTIL) -> tuple[list[AnnotatedProvision], list[AnnotatedProvision]]:
+    """Provisions of agreements signed up to `train_until`, and of those signed in [test_from, test_until]."""
+    years = {source_id: signing_year(document) for source_id, document in documents.items()}
+    train = [e for e in examples if (years[e.annotation.source_id] or 9999) <= train_until]
+    test = [e for e in examples if test_from <= (years[e.annotation.source_id] or 0) <= test_until]
+    return train, test
+
+
+def screen_recall(examples: Sequence[AnnotatedProvision]) -> dict:
+    """Share of annotated labelled provisions that pass the cyber screen (a provision the screen
+    drops can never be labelled, so this caps the whole system's recall)."""
+    labelled = [e for e in examples if e.annotation.labels]
+    missed = [e for e in labelled if not could_be_cyber(f"{e.text} {e.heading}")]
+    return {"labelled_provisions": len(labelled), "screened_out": len(missed),
+            "recall": _ratio(len(labelled) - len(missed), len(labelled)),
+            "screened_out_ids": [f"{e.annotation.source_id}:{e.annotation.source_provision_id}" for e in missed]}
+
+
+def summarise(outcomes: SplitOutcomes, *, seed: int = 0, samples: int = BOOTSTRAP_SAMPLES) -> dict:
+    report = {}
+    for name in ("trained", "trained_text_only", "lexicon_baseline"):
+        result = getattr(outcomes, name)
+        report[name] = {**metrics(result), "intervals": bootstrap_intervals(result, seed=seed, samples=samples)}
+    report["agreements"] = len({o.agreement for o in outcomes.trained.provisions})
+    report["provisions"] = len(outcomes.trained.provisions)
+    report["labelled_provisions"] = sum(bool(o.truth) for o in outcomes.trained.provisions)
+    return report
+
+
+def error_rows(outcomes: Outcomes, documents: dict[str, Document], split: str) -> list[dict]:
+    """Every false positive and false negative, with its text, agreement and scores."""
+    rows = []
+    for o in outcomes.provisions:
+        agreement = documents[o.agreement].agreement
+        for label in sorted(o.truth ^ o.predicted):
+            rows.append({
+                "split": split, "error": "false_positive" if label in o.predicted else "false_negative",
+                "label": label, "score": o.scores.get(label, 0.0), "agreement_id": agreement.id,
+                "agreement_name": agreement.name, "date_signed": str(agreement.date_signed or ""),
+                "source_provision_id": o.source_provision_id, "heading": o.heading,
+                "gold_labels": sorted(o.truth), "predicted_labels": sorted(o.predicted),
+                "gold_bindingness": o.gold_bindingness, "predicted_bindingness": o.predicted_bindingness,
+                "scores": o.scores, "text": o.text,
+            })
+        if o.truth and o.predicted and o.gold_bindingness != o.predicted_bindingness:
+            rows.append({
+                "split": split, "error": "bindingness", "label": None, "score": None, "agreement_id": agreement.id,
+                "agreement_name": agreement.name, "date_signed": str(agreement.date_signed or ""),
+                "source_provision_id": o.source_provision_id, "heading": o.heading,
+                "gold_labels": sorted(o.truth), "predicted_labels": sorted(o.predicted),
+                "gold_bindingness": o.gold_bindingness, "predicted_bindingness": o.predicted_bindingness,
+                "scores": o.scores, "text": o.text,
+            })
+    return rows

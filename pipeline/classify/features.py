@@ -15,6 +15,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from pipeline.classify.base import ClassifierInput
 from pipeline.classify.lexicon import CueResult, cue_analysis, fast_cue_counts
 from pipeline.nlp.bindingness import clause_kinds
+from pipeline.nlp.modality import KINDS as MODALITY_KINDS
+from pipeline.nlp.modality import modality_cues, rule_class
+from pipeline.nlp.paragraphs import PARAGRAPH_CLASSES
 from pipeline.taxonomy import LABEL_IDS
 
 # The spaCy cue analysis (decision rules, instruments); cross-validation asks for the same
@@ -79,3 +82,28 @@ class BindingnessRuleFeatures(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.array([f"{p}_{k}" for p in ("log", "has") for k in self.KINDS], dtype=object)
+
+
+class ModalityFeatures(TransformerMixin, BaseEstimator):
+    """Per paragraph: log counts of each modality cue kind (spaCy Matcher rules,
+    pipeline/nlp/modality.py) and the rule's own class, one-hot."""
+
+    def fit(self, X: pd.DataFrame, y=None) -> ModalityFeatures:  # noqa: N803
+        return self
+
+    def transform(self, X: pd.DataFrame) -> sparse.csr_matrix:  # noqa: N803
+        rows: list[list[float]] = [[] for _ in range(len(X))]
+        positions: dict[str, list[int]] = {}
+        for i, lang in enumerate(X["lang"]):
+            positions.setdefault(lang, []).append(i)
+        for lang, indices in positions.items():
+            for i, cues in zip(indices, modality_cues([X["text"].iat[i] for i in indices], lang)):
+                kind = rule_class(cues)
+                rows[i] = ([float(np.log1p(cues.counts.get(k, 0))) for k in MODALITY_KINDS]
+                           + [float(kind == c) for c in PARAGRAPH_CLASSES])
+        width = len(MODALITY_KINDS) + len(PARAGRAPH_CLASSES)
+        return sparse.csr_matrix(np.array(rows, dtype=np.float32).reshape(len(X), width))
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        return np.array([f"modality_{k}" for k in MODALITY_KINDS] + [f"rule_{c}" for c in PARAGRAPH_CLASSES],
+                        dtype=object)

@@ -13,15 +13,18 @@ from sklearn.model_selection import GroupKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 
-from pipeline.classify.annotations import AnnotatedProvision
-from pipeline.classify.features import BindingnessRuleFeatures, CueFeatures, cached_cue_analysis
+from pipeline.classify.annotations import AnnotatedParagraph, AnnotatedProvision
+from pipeline.classify.features import BindingnessRuleFeatures, CueFeatures, ModalityFeatures, cached_cue_analysis
 from pipeline.classify.trained import LabelRule, TrainedClassifier, provision_frame
+from pipeline.nlp.canonical import canonical_labels
 from pipeline.taxonomy import LABEL_IDS
 
 # A label needs this many positive provisions before a statistical model is trusted with it;
 # rarer labels (source code, data localisation, ... in the pre-2016 corpus) use the cue rules.
 MIN_POSITIVES = 8
 INNER_FOLDS = 4
+# Labels with at least this many positive provisions keep their own tuned threshold.
+FULL_TRUST_POSITIVES = 30
 THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.025), 3)
 BINDINGNESS_CLASSES = ("hard", "mixed", "soft")
 
@@ -71,24 +74,56 @@ def _f1(truth: np.ndarray, predicted: np.ndarray) -> float:
     return 2 * tp / denominator if denominator else 0.0
 
 
-def choose_rule(truth: np.ndarray, probabilities: np.ndarray | None, cue: np.ndarray) -> LabelRule:
-    """The decision rule with the best out-of-fold F1 (ties go to the simpler rule)."""
-    best = LabelRule("rule")
+def fit_calibration(probabilities: np.ndarray, truth: np.ndarray) -> tuple[float, float] | None:
+    """Platt scaling on out-of-fold probabilities: (a, b) of sigmoid(a * logit(p) + b)."""
+    if truth.sum() < 2 or (~truth).sum() < 2:
+        return None
+    clipped = np.clip(probabilities, 1e-6, 1 - 1e-6)
+    logits = np.log(clipped / (1 - clipped)).reshape(-1, 1)
+    platt = LogisticRegression(C=1.0, solver="lbfgs").fit(logits, truth)
+    return float(platt.coef_[0, 0]), float(platt.intercept_[0])
+
+
+def global_threshold(truth: np.ndarray, calibrated: np.ndarray) -> float:
+    """The one threshold with the best micro-F1 over all model labels' calibrated scores."""
+    scores = [_f1(truth, calibrated >= t) for t in THRESHOLDS]
+    return float(THRESHOLDS[int(np.argmax(scores))])
+
+
+def choose_rule(truth: np.ndarray, probabilities: np.ndarray | None, cue: np.ndarray, canonical: np.ndarray,
+                *, calibration: tuple[float, float] | None = None, fallback: float = 0.5,
+                positives: int | None = None) -> LabelRule:
+    """The decision rule with the best out-of-fold F1 (ties go to the simpler rule).
+
+    A label with fewer than FULL_TRUST_POSITIVES positives has a noisy F1 curve: its threshold
+    is pulled towards the global one in proportion to how few positives it has. The canonical
+    union rule stays on unless it lowers the out-of-fold F1."""
+    best = LabelRule("rule", calibration=calibration)
     best_f1 = _f1(truth, cue)
-    if probabilities is None:
-        return best
-    for strategy in ("model", "model_or_rule"):
-        for threshold in THRESHOLDS:
-            decided = probabilities >= threshold
-            if strategy == "model_or_rule":
-                decided = decided | cue
-            score = _f1(truth, decided)
+    if probabilities is not None:
+        calibrated = best.calibrate(probabilities)
+        weight = min(1.0, (truth.sum() if positives is None else positives) / FULL_TRUST_POSITIVES)
+        for strategy in ("model", "model_or_rule"):
+            extra = cue if strategy == "model_or_rule" else np.zeros_like(cue)
+            own = max(THRESHOLDS, key=lambda t: _f1(truth, (calibrated >= t) | extra))
+            threshold = round(float(weight * own + (1 - weight) * fallback), 4)
+            score = _f1(truth, (calibrated >= threshold) | extra)
             if score > best_f1 + 1e-9:
-                best, best_f1 = LabelRule(strategy, float(threshold)), score
-    return best
+                best, best_f1 = LabelRule(strategy, threshold, calibration), score
+    decided = _decided(best, probabilities, cue)
+    keeps_canonical = _f1(truth, decided | canonical) >= _f1(truth, decided) - 1e-9
+    return LabelRule(best.strategy, best.threshold, best.calibration, keeps_canonical)
 
 
-def fit_classifier(examples: Sequence[AnnotatedProvision], version: str, seed: int = 0) -> TrainedClassifier:
+def _decided(rule: LabelRule, probabilities: np.ndarray | None, cue: np.ndarray) -> np.ndarray:
+    if rule.strategy == "rule" or probabilities is None:
+        return cue.copy()
+    decided = rule.calibrate(probabilities) >= rule.threshold
+    return decided | cue if rule.strategy == "model_or_rule" else decided
+
+
+def fit_classifier(examples: Sequence[AnnotatedProvision], version: str, seed: int = 0,
+                   paragraphs: Sequence[AnnotatedParagraph] = ()) -> TrainedClassifier:
     frame, rows = with_and_without_headings(examples)
     truth = label_matrix(examples)[rows]
     groups = np.array([e.agreement_id for e in examples])[rows]
@@ -103,14 +138,48 @@ def fit_classifier(examples: Sequence[AnnotatedProvision], version: str, seed: i
         inner = build_labels_pipeline(seed).fit(frame.iloc[train], truth[train][:, model_columns])
         out_of_fold[test] = inner.predict_proba(frame.iloc[test])
     cues = cached_cue_analysis(list(frame["text"]), list(frame["lang"]))
+    canonical = canonical_labels(list(frame["text"]), list(frame["lang"]))
+    calibrations = {label: fit_calibration(out_of_fold[:, j], truth[:, LABEL_IDS.index(label)])
+                    for j, label in enumerate(model_labels)}
+    calibrated = np.column_stack([
+        LabelRule("model", calibration=calibrations[label]).calibrate(out_of_fold[:, j])
+        for j, label in enumerate(model_labels)]) if model_labels else np.zeros((len(frame), 0))
+    fallback = global_threshold(truth[:, model_columns], calibrated) if model_labels else 0.5
     rules = {}
     for k, label in enumerate(LABEL_IDS):
         cue = np.array([label in c.counts for c in cues], dtype=bool)
         probabilities = out_of_fold[:, model_labels.index(label)] if label in model_labels else None
-        rules[label] = choose_rule(truth[:, k], probabilities, cue)
+        rules[label] = choose_rule(truth[:, k], probabilities, cue, np.array([label in c for c in canonical]),
+                                   calibration=calibrations.get(label), fallback=fallback,
+                                   positives=int(truth[:, k].sum()) // 2)  # every provision is in `frame` twice
 
     labels_model = build_labels_pipeline(seed).fit(frame, truth[:, model_columns])
     labelled = [i for i, e in enumerate(examples) if e.annotation.labels]
     bindingness = np.array([examples[i].annotation.bindingness for i in labelled])
     bindingness_model = build_bindingness_pipeline(seed).fit(frame.iloc[labelled], bindingness)
-    return TrainedClassifier(labels_model, bindingness_model, model_labels, rules, version)
+    paragraph_model = fit_paragraph_model(paragraphs, seed) if paragraphs else None
+    return TrainedClassifier(labels_model, bindingness_model, model_labels, rules, version, paragraph_model)
+
+
+def build_paragraph_pipeline(seed: int = 0) -> Pipeline:
+    features = ColumnTransformer([
+        ("words", TfidfVectorizer(ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=30_000,
+                                  dtype=np.float32), "text"),
+        # Character n-grams carry inflected modal verbs ("procurarán", "endeavours") across languages.
+        ("characters", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=3, sublinear_tf=True,
+                                       max_features=50_000, dtype=np.float32), "text"),
+        ("modality", ModalityFeatures(), ["text", "lang"]),
+    ])
+    classifier = LogisticRegression(C=2.0, class_weight="balanced", max_iter=3000, random_state=seed)
+    return Pipeline([("features", features), ("classifier", classifier)])
+
+
+def paragraph_examples_frame(paragraphs: Sequence[AnnotatedParagraph]) -> pd.DataFrame:
+    return provision_frame([p.text for p in paragraphs], [p.provision.lang for p in paragraphs],
+                           [p.provision.heading for p in paragraphs])
+
+
+def fit_paragraph_model(paragraphs: Sequence[AnnotatedParagraph], seed: int = 0) -> Pipeline:
+    """binding / weak / hortatory / neither per paragraph, from the paragraph annotations."""
+    return build_paragraph_pipeline(seed).fit(paragraph_examples_frame(paragraphs),
+                                              np.array([p.bindingness for p in paragraphs]))

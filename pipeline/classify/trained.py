@@ -26,8 +26,10 @@ from pipeline.classify.features import cached_cue_analysis
 from pipeline.classify.lexicon import CueResult, fast_cue_counts
 from pipeline.classify.vocabularies import VOCABULARIES_FILE, put_back, vocabularies_taken_out
 from pipeline.errors import ModelError
-from pipeline.model import Prediction
+from pipeline.model import ParagraphPrediction, Prediction
+from pipeline.nlp.canonical import canonical_labels
 from pipeline.nlp.lexicon import lexicon_language
+from pipeline.nlp.paragraphs import aggregate_bindingness, split_paragraphs
 from pipeline.nlp.screen import could_be_cyber, normalise_whitespace
 from pipeline.taxonomy import LABEL_IDS
 
@@ -43,7 +45,18 @@ class LabelRule:
     """How a label is decided: by the model's probability, by the spaCy cue rules, or either."""
 
     strategy: str  # "model" | "rule" | "model_or_rule"
-    threshold: float = 0.5
+    threshold: float = 0.5  # on the calibrated probability
+    # Platt scaling of the model's probability, fitted on grouped out-of-fold scores:
+    # calibrated = sigmoid(a * logit(p) + b). None: the raw probability.
+    calibration: tuple[float, float] | None = None
+    canonical: bool = True  # also label provisions that commit in the label's canonical wording
+
+    def calibrate(self, probabilities: np.ndarray) -> np.ndarray:
+        if self.calibration is None:
+            return probabilities
+        a, b = self.calibration
+        clipped = np.clip(probabilities, 1e-6, 1 - 1e-6)
+        return 1.0 / (1.0 + np.exp(-(a * np.log(clipped / (1 - clipped)) + b)))
 
 
 def provision_frame(texts: Sequence[str], langs: Sequence[str | None],
@@ -55,9 +68,10 @@ def provision_frame(texts: Sequence[str], langs: Sequence[str | None],
 
 class TrainedClassifier:
     def __init__(self, labels_model, bindingness_model, model_labels: Sequence[str],
-                 rules: dict[str, LabelRule], version: str) -> None:
+                 rules: dict[str, LabelRule], version: str, paragraph_model=None) -> None:
         self.labels_model = labels_model
-        self.bindingness_model = bindingness_model
+        self.bindingness_model = bindingness_model  # whole-article bindingness: the fallback
+        self.paragraph_model = paragraph_model  # binding / weak / hortatory / neither per paragraph
         self.model_labels = list(model_labels)
         self.rules = rules
         self.version = version
@@ -71,7 +85,8 @@ class TrainedClassifier:
             chunk = screened[start:start + _BATCH]
             frame = provision_frame([items[i].text for i in chunk], [items[i].lang for i in chunk],
                                     [items[i].heading for i in chunk])
-            for index, prediction in zip(chunk, self._predict_frame(frame, [items[i].id for i in chunk])):
+            raw = [items[i].text for i in chunk]
+            for index, prediction in zip(chunk, self._predict_frame(frame, [items[i].id for i in chunk], raw)):
                 predictions[index] = prediction
         empty = (i for i, p in enumerate(predictions) if p is None)
         for index in empty:
@@ -91,7 +106,7 @@ class TrainedClassifier:
         by_model = np.zeros((n, len(LABEL_IDS)), dtype=bool)
         for k, label in enumerate(LABEL_IDS):
             if label in column:
-                scores[:, k] = probabilities[:, column[label]]
+                scores[:, k] = rules[k].calibrate(probabilities[:, column[label]])
                 by_model[:, k] = rules[k].strategy != "rule" and scores[:, k] >= rules[k].threshold
         rule_labels = {label for label, rule in zip(LABEL_IDS, rules) if rule.strategy != "model"}
         hints = fast_cue_counts(list(frame["text"]), list(frame["lang"]))
@@ -108,6 +123,10 @@ class TrainedClassifier:
             decisions[:, k] |= cue
             if label not in column:
                 scores[:, k] = cue.astype(float)
+        canonical = canonical_labels(list(frame["text"]), list(frame["lang"]))
+        for k, label in enumerate(LABEL_IDS):
+            if rules[k].canonical:
+                decisions[:, k] |= np.array([label in found for found in canonical], dtype=bool)
         # A provision labelled only now (by a rule) still needs its instruments.
         late = [i for i in range(n) if decisions[i].any() and cues[i] is None]
         for i, result in zip(late, cached_cue_analysis([frame["text"].iat[i] for i in late],
@@ -115,27 +134,75 @@ class TrainedClassifier:
             cues[i] = result
         return scores, decisions, cues
 
-    def _predict_frame(self, frame: pd.DataFrame, ids: list[str]) -> list[Prediction]:
+    def _predict_frame(self, frame: pd.DataFrame, ids: list[str], raw_texts: Sequence[str]) -> list[Prediction]:
         scores, decisions, cues = self.decide(frame)
         labelled = np.flatnonzero(decisions.any(axis=1))
-        bindingness = dict(zip(labelled, self.bindingness_model.predict(frame.iloc[labelled]))) if len(labelled) else {}
+        article_level = (dict(zip(labelled, self.bindingness_model.predict(frame.iloc[labelled])))
+                         if len(labelled) else {})
+        by_paragraph = self.paragraph_bindingness(
+            [raw_texts[i] for i in labelled], [frame["lang"].iat[i] for i in labelled],
+            [frame["heading"].iat[i] for i in labelled],
+            [tuple(label for k, label in enumerate(LABEL_IDS) if decisions[i, k]) for i in labelled])
+        paragraphs = dict(zip(labelled, by_paragraph))
         out = []
         for i, provision_id in enumerate(ids):
             labels = tuple(label for k, label in enumerate(LABEL_IDS) if decisions[i, k])
+            rows = paragraphs.get(i, ())
+            bindingness = aggregate_bindingness(p.bindingness for p in rows if p.labels) if rows else None
             out.append(Prediction(
                 provision_id=provision_id,
                 labels=labels,
                 scores={label: round(float(scores[i, k]), 4) for k, label in enumerate(LABEL_IDS) if scores[i, k] >= 0.05},
-                bindingness=str(bindingness[i]) if labels else None,
+                bindingness=(bindingness or str(article_level[i])) if labels else None,
                 instruments=cues[i].instruments if labels and cues[i] is not None else (),
                 model_version=self.version,
+                paragraphs=rows,
             ))
         return out
+
+    def paragraph_bindingness(self, texts: Sequence[str], langs: Sequence[str], headings: Sequence[str],
+                              labels: Sequence[tuple[str, ...]]) -> list[tuple[ParagraphPrediction, ...]]:
+        """Each labelled provision's paragraphs with their class and the labels they carry.
+
+        A paragraph carries a label of its provision when the label's cue phrases occur in it; a
+        label no paragraph's cues reach goes to the paragraph the model scores highest for it.
+        (On the annotated paragraphs, cue phrases attribute labels better than the model's
+        paragraph-level scores, which spread a label over the neighbouring paragraphs.)"""
+        if self.paragraph_model is None or not texts:
+            return [()] * len(texts)
+        split = [split_paragraphs(text) for text in texts]
+        flat = [(i, p) for i, paragraphs in enumerate(split) for p in paragraphs]
+        frame = provision_frame([texts[i][p.start:p.end] for i, p in flat], [langs[i] for i, _ in flat],
+                                [headings[i] for i, _ in flat])
+        classes = self.paragraph_model.predict(frame) if flat else []
+        column = {label: j for j, label in enumerate(self.model_labels)}
+        probabilities = self.labels_model.predict_proba(frame) if flat and column else None
+        hints = fast_cue_counts(list(frame["text"]), list(frame["lang"]))
+        carried: list[set[str]] = [set() for _ in flat]
+        best: dict[tuple[int, str], tuple[float, int]] = {}
+        for row, (i, _) in enumerate(flat):
+            for label in labels[i]:
+                if label in hints[row]:
+                    carried[row].add(label)
+                score = float(probabilities[row, column[label]]) if probabilities is not None and label in column else 0.0
+                if (i, label) not in best or score > best[(i, label)][0]:
+                    best[(i, label)] = (score, row)
+        reached = {(i, label) for row, (i, _) in enumerate(flat) for label in carried[row]}
+        for key, (_, row) in best.items():
+            if key not in reached:
+                carried[row].add(key[1])
+        results: list[list[ParagraphPrediction]] = [[] for _ in texts]
+        for row, (i, p) in enumerate(flat):
+            results[i].append(ParagraphPrediction(p.index, p.number, p.kind, p.start, p.end, str(classes[row]),
+                                                  tuple(label for label in labels[i] if label in carried[row])))
+        return [tuple(r) for r in results]
 
     # -- persistence -----------------------------------------------------------------------
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         models = {"labels": self.labels_model, "bindingness": self.bindingness_model}
+        if self.paragraph_model is not None:
+            models["paragraphs"] = self.paragraph_model
         with vocabularies_taken_out(models) as vocabularies:
             sio.dump(models, directory / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         (directory / VOCABULARIES_FILE).write_text(json.dumps(vocabularies, ensure_ascii=False) + "\n",
@@ -172,8 +239,10 @@ class TrainedClassifier:
             except ValueError as exc:
                 raise ModelError(f"{vocabularies_path}: not readable JSON: {exc}") from exc
         put_back(bundle, vocabularies, vocabularies_path)
-        rules = {label: LabelRule(**rule) for label, rule in config["rules"].items()}
-        return cls(bundle["labels"], bundle["bindingness"], config["model_labels"], rules, config["version"])
+        rules = {label: LabelRule(**{**rule, "calibration": tuple(rule["calibration"]) if rule.get("calibration") else None})
+                 for label, rule in config["rules"].items()}
+        return cls(bundle["labels"], bundle["bindingness"], config["model_labels"], rules, config["version"],
+                   bundle.get("paragraphs"))
 
 
 def skops_types(model_path: Path) -> list[str]:

@@ -16,6 +16,7 @@ paragraph annotations refer to paragraphs by `index` and check `start` against i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # A top-level paragraph number at the start of a line: "1.", "2)", "(3)", "4 " before a capital.
@@ -89,3 +90,26 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+PARAGRAPH_CLASSES: tuple[str, ...] = ("binding", "weak", "hortatory", "neither")
+
+
+def aggregate_bindingness(classes: Iterable[str]) -> str | None:
+    """A provision's hard / soft / mixed from the classes of its paragraphs that carry its labels.
+
+    Taxonomy v1.3: binding next to hortatory is mixed; binding alone is hard; hortatory alone is
+    soft. A weak duty ("shall cooperate", "shall consider") is binding in form but weak in
+    content: hard only beside another binding commitment (which already makes the provision
+    hard or mixed), soft otherwise. Paragraphs that ask nothing (recitals, definitions) do not
+    count. None when no paragraph asks anything.
+    """
+    found = set(classes)
+    binding, hortatory = "binding" in found, "hortatory" in found
+    if binding and hortatory:
+        return "mixed"
+    if binding:
+        return "hard"
+    if hortatory or "weak" in found:
+        return "soft"
+    return None

@@ -35,7 +35,9 @@ SCREEN_STEMS: tuple[str, ...] = (
     "notice-and-take", "trade administration", "administración del comercio", "pre-arrival", "network",
     "high-tech", "high technology", "financial technology", "tecnología financiera", "adequate level of protection",
     "localisation", "localization", "individual records", "affairs and accounts", "information system",
-    "services and applications",
+    "services and applications", "databas", "base de datos", "bases de datos", "compilations of data",
+    "compilaciones de datos", "sui generis", "telecommunication", "telecomunicaci", "communications technolog",
+    "informationtechnolog", "individual customers", "clientes individuales", "interconnection", "link-up",
 )
 # Short words that must stand alone ("ict" must not fire inside "strict").
 SCREEN_WORDS: tuple[str, ...] = ("ict", "tic", "xiv", "data", "datos", "gats")

@@ -33,15 +33,23 @@ PREDICTIONS_SCHEMA = pa.schema([
     ("scores", pa.string()), ("bindingness", pa.string()), ("instruments", pa.list_(pa.string())),
     ("model_version", pa.string()),
 ])
+PARAGRAPHS_SCHEMA = pa.schema([
+    ("provision_id", pa.string()), ("agreement_id", pa.string()), ("paragraph_index", pa.int32()),
+    ("paragraph_no", pa.string()), ("kind", pa.string()), ("char_start", pa.int32()), ("char_end", pa.int32()),
+    ("bindingness", pa.string()), ("labels", pa.list_(pa.string())),
+])
+TABLES = ("agreements", "provisions", "predictions", "paragraphs")
 
 
 @dataclass(frozen=True)
 class StoreRows:
-    """The rows of one or more agreements for the agreements, provisions and predictions tables."""
+    """The rows of one or more agreements for the agreements, provisions, predictions and
+    paragraphs tables."""
 
     agreements: pa.Table
     provisions: pa.Table
     predictions: pa.Table
+    paragraphs: pa.Table
 
     @property
     def agreement_ids(self) -> list[str]:
@@ -54,25 +62,25 @@ class StoreRows:
     def only(self, agreement_id: str) -> StoreRows:
         """The rows of one agreement (to write it in a transaction of its own)."""
         return StoreRows(*(table.filter(pc.equal(table.column("agreement_id"), agreement_id))
-                           for table in (self.agreements, self.provisions, self.predictions)))
+                           for table in (self.agreements, self.provisions, self.predictions, self.paragraphs)))
 
     @classmethod
     def concat(cls, parts: Sequence[StoreRows]) -> StoreRows:
         if not parts:
             return empty_rows()
-        return cls(pa.concat_tables([p.agreements for p in parts]), pa.concat_tables([p.provisions for p in parts]),
-                   pa.concat_tables([p.predictions for p in parts]))
+        return cls(*(pa.concat_tables([getattr(p, name) for p in parts]) for name in TABLES))
 
 
 def empty_rows() -> StoreRows:
     return StoreRows(AGREEMENTS_SCHEMA.empty_table(), PROVISIONS_SCHEMA.empty_table(),
-                     PREDICTIONS_SCHEMA.empty_table())
+                     PREDICTIONS_SCHEMA.empty_table(), PARAGRAPHS_SCHEMA.empty_table())
 
 
 def to_rows(analysed: Sequence[AnalysedDocument]) -> StoreRows:
     agreements = [a.document.agreement for a in analysed]
     provisions = [p for a in analysed for p in a.document.provisions]
     predictions = [(a.document.agreement.id, pr) for a in analysed for pr in a.predictions]
+    paragraphs = [(agreement_id, pr.provision_id, p) for agreement_id, pr in predictions for p in pr.paragraphs]
     return StoreRows(
         pa.table([
             [a.id for a in agreements], [a.source for a in agreements], [a.source_id for a in agreements],
@@ -96,4 +104,11 @@ def to_rows(analysed: Sequence[AnalysedDocument]) -> StoreRows:
             [pr.bindingness for _, pr in predictions], [list(pr.instruments) for _, pr in predictions],
             [pr.model_version for _, pr in predictions],
         ], schema=PREDICTIONS_SCHEMA),
+        pa.table([
+            [provision for _, provision, _ in paragraphs], [agreement for agreement, _, _ in paragraphs],
+            [p.index for _, _, p in paragraphs], [p.number or None for _, _, p in paragraphs],
+            [p.kind for _, _, p in paragraphs], [p.char_start for _, _, p in paragraphs],
+            [p.char_end for _, _, p in paragraphs], [p.bindingness for _, _, p in paragraphs],
+            [list(p.labels) for _, _, p in paragraphs],
+        ], schema=PARAGRAPHS_SCHEMA),
     )

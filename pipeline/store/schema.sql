@@ -43,6 +43,21 @@ CREATE TABLE IF NOT EXISTS predictions (
     model_version  VARCHAR NOT NULL
 );
 
+-- The paragraphs of each labelled provision, as bindingness is judged on them: cite
+-- "Art. 14.11(2)" with the exact text (substring of provisions.text at the offsets).
+CREATE TABLE IF NOT EXISTS paragraphs (
+    provision_id     VARCHAR NOT NULL,
+    agreement_id     VARCHAR NOT NULL,
+    paragraph_index  INTEGER NOT NULL,     -- position in the provision, from 0
+    paragraph_no     VARCHAR,              -- printed number ("2"); null for a chapeau, a sentence or a whole article
+    kind             VARCHAR NOT NULL,     -- 'numbered', 'chapeau', 'sentence', 'whole'
+    char_start       INTEGER NOT NULL,     -- offsets into provisions.text
+    char_end         INTEGER NOT NULL,
+    bindingness      VARCHAR NOT NULL,     -- 'binding', 'weak', 'hortatory', 'neither'
+    labels           VARCHAR[] NOT NULL,   -- the provision's labels this paragraph carries
+    PRIMARY KEY (provision_id, paragraph_index)
+);
+
 CREATE TABLE IF NOT EXISTS runs (
     run_id               VARCHAR PRIMARY KEY,
     started_at           TIMESTAMP NOT NULL,

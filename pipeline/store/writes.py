@@ -18,7 +18,7 @@ import duckdb
 
 from pipeline.analyse import AnalysedDocument
 from pipeline.model import Run
-from pipeline.store.rows import StoreRows, to_rows
+from pipeline.store.rows import TABLES, StoreRows, to_rows
 
 
 @dataclass
@@ -69,10 +69,10 @@ def write_rows(connection: duckdb.DuckDBPyConnection, rows: StoreRows, run_id: s
 def _replace(connection: duckdb.DuckDBPyConnection, rows: StoreRows, run_id: str) -> int:
     connection.execute("BEGIN TRANSACTION")
     try:
-        for table in ("predictions", "provisions", "agreements"):
+        for table in reversed(TABLES):
             connection.execute(f"DELETE FROM {table} WHERE list_contains(?, agreement_id)", [rows.agreement_ids])
-        for name, data in (("agreements", rows.agreements), ("provisions", rows.provisions),
-                           ("predictions", rows.predictions)):
+        for name in TABLES:
+            data = getattr(rows, name)
             if data.num_rows:
                 connection.register("_incoming", data)
                 try:

@@ -1,0 +1,246 @@
+"""Paragraph splitting, modality rules, aggregation to hard / soft / mixed, canonical-wording
+rules, calibration and the evaluation's bookkeeping (bootstrap, temporal split, errors)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.classify.annotations import AnnotatedProvision, Annotation, load_paragraph_annotations
+from pipeline.classify.evaluate import (
+    AgreementOutcome,
+    Outcomes,
+    ProvisionOutcome,
+    bootstrap_intervals,
+    error_rows,
+    metrics,
+    temporal_split,
+)
+from pipeline.classify.train import choose_rule, fit_calibration, global_threshold
+from pipeline.classify.trained import LabelRule
+from pipeline.errors import CybernormsError
+from pipeline.model import Agreement, Document
+from pipeline.nlp.canonical import canonical_labels
+from pipeline.nlp.modality import modality_cues, rule_class
+from pipeline.nlp.paragraphs import aggregate_bindingness, split_paragraphs
+
+ARTICLE = ("1. Each Party shall adopt or maintain measures to protect personal information.\n\n"
+           "  2. The Parties shall endeavour to cooperate.\n\n"
+           "3. For the purposes of paragraph 1, Article 2 (Definitions) applies.\n")
+
+
+# -- splitting ------------------------------------------------------------------------------
+
+def test_numbered_paragraphs_with_exact_offsets() -> None:
+    paragraphs = split_paragraphs(ARTICLE)
+    assert [(p.index, p.number, p.kind) for p in paragraphs] == [(0, "1", "numbered"), (1, "2", "numbered"),
+                                                                  (2, "3", "numbered")]
+    assert ARTICLE[paragraphs[1].start:paragraphs[1].end] == "2. The Parties shall endeavour to cooperate."
+
+
+def test_chapeau_before_numbered_paragraphs_and_lettered_items_stay_inside() -> None:
+    text = "Each Party shall:\n(1) adopt measures; and\n  (a) keep them;\n(2) publish them."
+    paragraphs = split_paragraphs(text)
+    assert [(p.number, p.kind) for p in paragraphs] == [("", "chapeau"), ("1", "numbered"), ("2", "numbered")]
+    assert "(a) keep them;" in text[paragraphs[1].start:paragraphs[1].end]
+
+
+def test_numbers_that_do_not_run_in_sequence_are_not_paragraphs() -> None:
+    text = "Each Party shall apply Article 5 of the GATS.\n2003 is the year of reference.\n7. Nothing else."
+    assert [p.kind for p in split_paragraphs(text)] != ["numbered"] * 3
+    assert all(p.kind in {"sentence", "whole"} for p in split_paragraphs(text))
+
+
+def test_unnumbered_article_is_split_into_sentences_not_at_abbreviations() -> None:
+    text = "Each Party shall allow transfers, e.g. by cable. See Art. 5 of the Agreement. The Parties shall endeavour."
+    sentences = [text[p.start:p.end] for p in split_paragraphs(text)]
+    assert sentences == ["Each Party shall allow transfers, e.g. by cable.", "See Art. 5 of the Agreement.",
+                         "The Parties shall endeavour."]
+    assert [p.kind for p in split_paragraphs("One sentence only.")] == ["whole"]
+    assert split_paragraphs("   \n ") == ()
+
+
+# -- modality rules -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("Each Party shall adopt or maintain measures.", "en", "binding"),
+    ("No Party shall require a covered person to use computing facilities in its territory.", "en", "binding"),
+    ("Nothing in this Chapter shall prevent a Party from adopting measures to protect privacy.", "en", "binding"),
+    ("Each Party shall endeavour to adopt measures.", "en", "hortatory"),
+    ("Each Party shall, to the extent possible, accept electronic documents.", "en", "hortatory"),
+    ("Each Party shall, in accordance with its laws and regulations, take measures.", "en", "hortatory"),
+    ("Except in circumstances otherwise provided for under its laws, a Party shall not deny validity.", "en",
+     "hortatory"),
+    ("The Parties recognise the importance of consumer protection.", "en", "hortatory"),
+    ("The Parties shall cooperate on electronic commerce.", "en", "weak"),
+    ("The Parties shall, where appropriate, cooperate on cybersecurity.", "en", "hortatory"),
+    ("The Parties recognise that each Party may have its own regulatory requirements.", "en", "neither"),
+    ("Digital product means a computer programme, text, video or image.", "en", "neither"),
+    ("Cada Parte adoptará o mantendrá medidas.", "es", "binding"),
+    ("Las Partes procurarán cooperar.", "es", "hortatory"),
+    ("Las Partes cooperarán en materia de comercio electrónico.", "es", "weak"),
+])
+def test_rule_class_follows_the_taxonomy(text: str, lang: str, expected: str) -> None:
+    assert rule_class(modality_cues([text], lang)[0]) == expected
+
+
+def test_shall_inside_shall_endeavour_is_not_counted_as_binding() -> None:
+    cues = modality_cues(["Each Party shall, where possible, endeavour to adopt measures."])[0]
+    assert cues.counts.get("binding", 0) == 0 and cues.has("hortatory") and cues.has("qualifier")
+
+
+# -- aggregation ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("classes", "expected"), [
+    (["binding"], "hard"),
+    (["binding", "binding", "neither"], "hard"),
+    (["hortatory"], "soft"),
+    (["binding", "hortatory"], "mixed"),
+    (["hortatory", "neither", "binding"], "mixed"),
+    (["weak"], "soft"),  # "shall cooperate" alone
+    (["weak", "binding"], "hard"),  # ... beside another binding commitment
+    (["weak", "hortatory"], "soft"),
+    (["neither"], None),  # a recital asks nothing
+    ([], None),
+])
+def test_aggregation_to_hard_soft_mixed(classes: list[str], expected: str | None) -> None:
+    assert aggregate_bindingness(classes) == expected
+
+
+# -- canonical wording ----------------------------------------------------------------------
+
+def test_canonical_wording_needs_a_commitment_and_is_not_a_cross_reference() -> None:
+    texts = [
+        "Each Party shall allow the cross-border transfer of information by electronic means, including personal "
+        "information, when this activity is for the conduct of the business of a covered person.",
+        "The Parties recognise that each Party may have its own regulatory requirements concerning the transfer of "
+        "information by electronic means.",
+        "A Party shall not be subject to dispute settlement with respect to Article 9.11 (Cross-Border Transfer of "
+        "Information by Electronic Means).",
+        "Unsolicited commercial electronic message means an electronic message sent without consent.",
+        "Each Party shall adopt or maintain measures regarding unsolicited commercial electronic messages that: "
+        "(a) require suppliers to facilitate the ability of recipients to prevent ongoing reception;",
+        "Las Partes cooperarán en materia de ciberseguridad.",
+    ]
+    found = canonical_labels(texts, ["en"] * 5 + ["es"])
+    assert found == [frozenset({"cross_border_data_flows"}), frozenset(), frozenset(), frozenset(),
+                     frozenset({"unsolicited_messages"}), frozenset({"cybersecurity"})]
+
+
+# -- calibration and decision rules ---------------------------------------------------------
+
+def test_platt_calibration_is_monotone_and_improves_the_brier_score() -> None:
+    rng = np.random.default_rng(0)
+    truth = rng.random(2000) < 0.2
+    # An over-confident model: right ranking, probabilities pushed to the extremes.
+    raw = np.clip(np.where(truth, 0.7, 0.3) + rng.normal(0, 0.25, truth.size), 0.01, 0.99) ** 0.3
+    calibration = fit_calibration(raw, truth)
+    assert calibration is not None
+    calibrated = LabelRule("model", calibration=calibration).calibrate(raw)
+    order = np.argsort(raw)
+    assert np.all(np.diff(calibrated[order]) >= -1e-12)
+    assert np.mean((calibrated - truth) ** 2) < np.mean((raw - truth) ** 2)
+    assert fit_calibration(raw[:5], np.array([True, False, False, False, False])) is None
+
+
+def test_labels_with_few_positives_fall_back_towards_the_global_threshold() -> None:
+    truth = np.array([True] * 3 + [False] * 97)
+    scores = np.concatenate([[0.95, 0.94, 0.93], np.linspace(0.0, 0.9, 97)])
+    nothing = np.zeros(100, dtype=bool)
+    few = choose_rule(truth, scores, nothing, nothing, fallback=0.5, positives=3)
+    many = choose_rule(truth, scores, nothing, nothing, fallback=0.5, positives=300)
+    assert few.strategy == many.strategy == "model"
+    assert many.threshold > 0.9  # its own best threshold
+    assert abs(few.threshold - (0.1 * many.threshold + 0.9 * 0.5)) < 1e-3  # 3 of 30 positives: 10% its own
+    everything = np.ones(100, dtype=bool)
+    assert not choose_rule(truth, scores, nothing, everything, fallback=0.5, positives=3).canonical
+
+
+def test_global_threshold_maximises_pooled_f1() -> None:
+    truth = np.array([[True, False], [False, True], [False, False], [True, True]])
+    scores = np.array([[0.8, 0.1], [0.2, 0.7], [0.3, 0.2], [0.9, 0.75]])
+    threshold = global_threshold(truth, scores)
+    assert 0.3 <= threshold <= 0.7
+
+
+# -- evaluation bookkeeping -----------------------------------------------------------------
+
+def _outcome(agreement: str, truth: set[str], predicted: set[str], gold: str | None, found: str | None,
+             number: str = "1") -> ProvisionOutcome:
+    return ProvisionOutcome(agreement, number, frozenset(truth), frozenset(predicted), gold, found, frozenset(),
+                            frozenset(), {label: 0.9 for label in predicted}, "Heading", "text")
+
+
+def test_metrics_score_bindingness_end_to_end_and_where_labelled() -> None:
+    outcomes = Outcomes([
+        _outcome("1", {"source_code"}, {"source_code"}, "hard", "hard"),
+        _outcome("1", {"cybersecurity"}, set(), "soft", None),  # missed: bindingness counts as wrong
+        _outcome("2", {"paperless_trading"}, {"paperless_trading", "cybersecurity"}, "mixed", "soft"),
+        _outcome("2", set(), set(), None, None),
+    ], [AgreementOutcome("1", frozenset({"source_code", "cybersecurity"}), frozenset({"source_code"})),
+        AgreementOutcome("2", frozenset({"paperless_trading"}), frozenset({"paperless_trading", "cybersecurity"}))])
+    m = metrics(outcomes)
+    assert m["micro_precision"] == round(2 / 3, 4) and m["micro_recall"] == round(2 / 3, 4)
+    assert m["bindingness_accuracy"] == round(1 / 3, 4) and m["bindingness_n"] == 3
+    assert m["bindingness_accuracy_when_labelled"] == 0.5 and m["bindingness_labelled_n"] == 2
+    assert m["agreement_f1"] == round(2 * 2 / (2 * 2 + 1 + 1), 4)
+    assert m["per_label"]["cybersecurity"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1,
+                                               "predicted": 1}
+
+
+def test_bootstrap_resamples_agreements() -> None:
+    perfect = [_outcome(str(i), {"source_code"}, {"source_code"}, "hard", "hard") for i in range(10)]
+    wrong = [_outcome(str(i), {"source_code"}, set(), "hard", None) for i in range(10, 20)]
+    intervals = bootstrap_intervals(Outcomes(perfect + wrong, []), samples=200)
+    low, high = intervals["micro_f1"]
+    assert 0.2 < low < 0.667 < high < 0.85
+    assert bootstrap_intervals(Outcomes(perfect, []), samples=50)["micro_f1"] == [1.0, 1.0]
+
+
+def _document(source_id: str, signed: date | None) -> Document:
+    return Document(Agreement(id=f"tota:{source_id}", source="tota", source_id=source_id, name=f"A{source_id}",
+                              date_signed=signed), ())
+
+
+def _example(source_id: str) -> AnnotatedProvision:
+    return AnnotatedProvision(Annotation(source_id, "1", (), None), "text", "en", f"tota:{source_id}")
+
+
+def test_temporal_split_trains_on_the_past_and_tests_on_2013_to_2016() -> None:
+    documents = {"1": _document("1", date(2012, 12, 31)), "2": _document("2", date(2013, 1, 1)),
+                 "3": _document("3", date(2016, 7, 1)), "4": _document("4", date(2017, 1, 1)),
+                 "5": _document("5", None)}
+    train, test = temporal_split([_example(k) for k in documents], documents)
+    assert [e.annotation.source_id for e in train] == ["1"]
+    assert [e.annotation.source_id for e in test] == ["2", "3"]
+
+
+def test_error_rows_list_every_false_positive_false_negative_and_bindingness_error() -> None:
+    outcomes = Outcomes([_outcome("2", {"paperless_trading"}, {"paperless_trading", "cybersecurity"}, "mixed", "soft"),
+                         _outcome("2", {"source_code"}, set(), "hard", None, number="2")], [])
+    rows = error_rows(outcomes, {"2": _document("2", date(2014, 1, 1))}, "temporal")
+    assert sorted((r["error"], r["label"]) for r in rows) == [("bindingness", None), ("false_negative", "source_code"),
+                                                               ("false_positive", "cybersecurity")]
+    assert all(r["agreement_id"] == "tota:2" and r["text"] == "text" and r["split"] == "temporal" for r in rows)
+
+
+# -- paragraph annotations ------------------------------------------------------------------
+
+def test_paragraph_annotations_must_match_the_splitter(tmp_path: Path) -> None:
+    example = AnnotatedProvision(Annotation("9", "90", ("personal_data_protection",), "mixed"), ARTICLE, "en",
+                                 "tota:9")
+    good = {"source_id": "9", "source_provision_id": "90", "paragraph": 1,
+            "start": split_paragraphs(ARTICLE)[1].start, "bindingness": "hortatory", "labels": []}
+    (tmp_path / "tota_9.jsonl").write_text(json.dumps(good) + "\n")
+    [row] = load_paragraph_annotations([example], tmp_path)
+    assert row.text == "2. The Parties shall endeavour to cooperate." and row.bindingness == "hortatory"
+    for change, message in (({"start": 0}, "not where the splitter"), ({"bindingness": "hard"}, "is not one of"),
+                            ({"labels": ["source_code"]}, "not all labels"), ({"source_provision_id": "91"},
+                                                                              "not a labelled")):
+        (tmp_path / "tota_9.jsonl").write_text(json.dumps({**good, **change}) + "\n")
+        with pytest.raises(CybernormsError, match=message):
+            load_paragraph_annotations([example], tmp_path)

@@ -394,16 +394,27 @@ def _print_metrics(report: dict) -> None:
 def annotations() -> None:
     """Check the annotation files and show inter-annotator agreement on the blind samples."""
     from pipeline.classify.agreement import blind_agreement
-    from pipeline.classify.annotations import read_annotation_files
+    from pipeline.classify.annotations import (
+        load_annotations,
+        load_paragraph_annotations,
+        read_annotation_files,
+        read_holdout,
+    )
 
+    corpus, holdout = _corpus_and_holdout(None, None)
     try:
         rows = read_annotation_files()
+        examples, _documents = load_annotations(corpus, holdout=read_holdout(holdout))
+        paragraphs = load_paragraph_annotations(examples)
         reports = blind_agreement()
     except CybernormsError as exc:
         _fail(exc)
     labelled = sum(bool(a.labels) for a in rows)
-    console.print(f"{len(rows)} annotated provisions ({labelled} labelled) from "
-                  f"{len({a.source_id for a in rows})} agreements: valid")
+    mixed = sum(a.bindingness == "mixed" for a in rows)
+    console.print(f"{len(rows)} annotated provisions ({labelled} labelled, {mixed} of them mixed) from "
+                  f"{len({a.source_id for a in rows})} agreements, and {len(paragraphs)} annotated paragraphs of "
+                  f"{len({(p.provision.annotation.source_id, p.provision.annotation.source_provision_id) for p in paragraphs})}"
+                  " labelled provisions: valid")
     view = Table(title="blind re-labelling vs. the annotations")
     for column in ("sample", "provisions", "label micro-F1", "exact match", "bindingness agreement"):
         view.add_column(column)

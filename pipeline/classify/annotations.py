@@ -122,9 +122,12 @@ def load_paragraph_annotations(examples: list[AnnotatedProvision],
     """Paragraph annotations joined to their provisions, checked against the splitter: each row
     must name a paragraph the splitter finds at the same offset, within a labelled provision."""
     by_key = {(e.annotation.source_id, e.annotation.source_provision_id): e for e in examples}
+    agreements = {e.annotation.source_id for e in examples}
     rows: list[AnnotatedParagraph] = []
     seen: set[tuple[str, str, int]] = set()
     for path in sorted(directory.glob("tota_*.jsonl")):
+        if path.stem.removeprefix("tota_") not in agreements:
+            continue  # an agreement left out of this training set (a subset, a fold)
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue

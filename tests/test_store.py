@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.analyse import AnalysedDocument, analyse_document
+from pipeline.classify.documents import AnalysedDocument, analyse_document
 from pipeline.classify.lexicon import LexiconClassifier
 from pipeline.errors import StoreError
 from pipeline.sources.tota import parse_tota_xml

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.analyse import AnalysedDocument
+from pipeline.classify.documents import AnalysedDocument
 
 AGREEMENTS_SCHEMA = pa.schema([
     ("agreement_id", pa.string()), ("source", pa.string()), ("source_id", pa.string()), ("name", pa.string()),

@@ -16,7 +16,7 @@ from datetime import datetime
 
 import duckdb
 
-from pipeline.analyse import AnalysedDocument
+from pipeline.classify.documents import AnalysedDocument
 from pipeline.model import Run
 from pipeline.store.rows import StoreRows, to_rows
 

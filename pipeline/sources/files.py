@@ -210,6 +210,7 @@ def _agreement(path: Path, extracted: _Extracted, metadata: SourceMetadata | Non
         region=meta.region,
         language=language,
         content_hash=digest,
+        treaty=meta.treaty,
     )
 
 

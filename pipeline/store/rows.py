@@ -15,12 +15,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.classify.documents import AnalysedDocument
+from pipeline.nlp.dates import provision_evidence
 
 AGREEMENTS_SCHEMA = pa.schema([
     ("agreement_id", pa.string()), ("source", pa.string()), ("source_id", pa.string()), ("name", pa.string()),
     ("type", pa.string()), ("composition", pa.string()), ("status", pa.string()),
     ("date_signed", pa.date32()), ("date_in_force", pa.date32()), ("parties", pa.list_(pa.string())),
-    ("region", pa.string()), ("language", pa.string()), ("content_hash", pa.string()),
+    ("region", pa.string()), ("language", pa.string()), ("content_hash", pa.string()), ("treaty", pa.string()),
+    ("dates_scanned", pa.bool_()),
 ])
 PROVISIONS_SCHEMA = pa.schema([
     ("provision_id", pa.string()), ("agreement_id", pa.string()), ("ordinal", pa.int32()),
@@ -33,6 +35,10 @@ PREDICTIONS_SCHEMA = pa.schema([
     ("scores", pa.string()), ("bindingness", pa.string()), ("instruments", pa.list_(pa.string())),
     ("model_version", pa.string()),
 ])
+TEXT_DATES_SCHEMA = pa.schema([
+    ("agreement_id", pa.string()), ("provision_id", pa.string()), ("kind", pa.string()), ("year", pa.int32()),
+    ("phrase", pa.string()),
+])
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,7 @@ class StoreRows:
     agreements: pa.Table
     provisions: pa.Table
     predictions: pa.Table
+    text_dates: pa.Table  # dated evidence for text vintage (pipeline.nlp.dates)
 
     @property
     def agreement_ids(self) -> list[str]:
@@ -54,25 +61,27 @@ class StoreRows:
     def only(self, agreement_id: str) -> StoreRows:
         """The rows of one agreement (to write it in a transaction of its own)."""
         return StoreRows(*(table.filter(pc.equal(table.column("agreement_id"), agreement_id))
-                           for table in (self.agreements, self.provisions, self.predictions)))
+                           for table in (self.agreements, self.provisions, self.predictions, self.text_dates)))
 
     @classmethod
     def concat(cls, parts: Sequence[StoreRows]) -> StoreRows:
         if not parts:
             return empty_rows()
         return cls(pa.concat_tables([p.agreements for p in parts]), pa.concat_tables([p.provisions for p in parts]),
-                   pa.concat_tables([p.predictions for p in parts]))
+                   pa.concat_tables([p.predictions for p in parts]), pa.concat_tables([p.text_dates for p in parts]))
 
 
 def empty_rows() -> StoreRows:
     return StoreRows(AGREEMENTS_SCHEMA.empty_table(), PROVISIONS_SCHEMA.empty_table(),
-                     PREDICTIONS_SCHEMA.empty_table())
+                     PREDICTIONS_SCHEMA.empty_table(), TEXT_DATES_SCHEMA.empty_table())
 
 
 def to_rows(analysed: Sequence[AnalysedDocument]) -> StoreRows:
     agreements = [a.document.agreement for a in analysed]
     provisions = [p for a in analysed for p in a.document.provisions]
     predictions = [(a.document.agreement.id, pr) for a in analysed for pr in a.predictions]
+    dates = [(p.agreement_id, e) for p in provisions
+             for e in provision_evidence(p.text, p.id, p.chapter, p.article_title)]
     return StoreRows(
         pa.table([
             [a.id for a in agreements], [a.source for a in agreements], [a.source_id for a in agreements],
@@ -80,6 +89,7 @@ def to_rows(analysed: Sequence[AnalysedDocument]) -> StoreRows:
             [a.status for a in agreements], [a.date_signed for a in agreements],
             [a.date_in_force for a in agreements], [list(a.parties) for a in agreements],
             [a.region for a in agreements], [a.language for a in agreements], [a.content_hash for a in agreements],
+            [a.treaty for a in agreements], [True] * len(agreements),
         ], schema=AGREEMENTS_SCHEMA),
         pa.table([
             [p.id for p in provisions], [p.agreement_id for p in provisions], [p.ordinal for p in provisions],
@@ -96,4 +106,8 @@ def to_rows(analysed: Sequence[AnalysedDocument]) -> StoreRows:
             [pr.bindingness for _, pr in predictions], [list(pr.instruments) for _, pr in predictions],
             [pr.model_version for _, pr in predictions],
         ], schema=PREDICTIONS_SCHEMA),
+        pa.table([
+            [a for a, _ in dates], [e.provision_id for _, e in dates], [e.kind for _, e in dates],
+            [e.year for _, e in dates], [e.phrase for _, e in dates],
+        ], schema=TEXT_DATES_SCHEMA),
     )

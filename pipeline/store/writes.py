@@ -29,10 +29,14 @@ class WriteOutcome:
 
 
 def stored_versions(connection: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str | None]]:
-    """agreement_id -> (content_hash, model_version of its predictions) for what is stored."""
+    """agreement_id -> (content_hash, model_version of its predictions) for what is stored.
+
+    Agreements stored before their text was scanned for dates (text vintage) report no model,
+    so the next refresh analyses them again, once.
+    """
     rows = connection.execute(
         """
-        SELECT a.agreement_id, a.content_hash, min(pr.model_version)
+        SELECT a.agreement_id, a.content_hash, CASE WHEN bool_and(a.dates_scanned) THEN min(pr.model_version) END
         FROM agreements a LEFT JOIN predictions pr ON pr.agreement_id = a.agreement_id
         GROUP BY ALL
         """
@@ -69,10 +73,10 @@ def write_rows(connection: duckdb.DuckDBPyConnection, rows: StoreRows, run_id: s
 def _replace(connection: duckdb.DuckDBPyConnection, rows: StoreRows, run_id: str) -> int:
     connection.execute("BEGIN TRANSACTION")
     try:
-        for table in ("predictions", "provisions", "agreements"):
+        for table in ("text_dates", "predictions", "provisions", "agreements"):
             connection.execute(f"DELETE FROM {table} WHERE list_contains(?, agreement_id)", [rows.agreement_ids])
         for name, data in (("agreements", rows.agreements), ("provisions", rows.provisions),
-                           ("predictions", rows.predictions)):
+                           ("predictions", rows.predictions), ("text_dates", rows.text_dates)):
             if data.num_rows:
                 connection.register("_incoming", data)
                 try:

@@ -1,4 +1,4 @@
-"""Reads: read-only SQL, the status summary, the rows behind the adoption table."""
+"""Reads: read-only SQL and the status summary (analytics tables: pipeline.analytics)."""
 
 from __future__ import annotations
 
@@ -13,17 +13,6 @@ def query(connection: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
         return connection.execute(sql).df()
     except duckdb.Error as exc:
         raise StoreError(f"query failed: {exc}") from exc
-
-
-def label_years(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per (agreement, year signed, label) present in the store."""
-    return query(
-        connection,
-        """
-        SELECT DISTINCT agreement_id, year, unnest(labels) AS label
-        FROM clauses WHERE year IS NOT NULL
-        """,
-    )
 
 
 def status(connection: duckdb.DuckDBPyConnection) -> dict:

@@ -38,7 +38,7 @@ def dyads(connection: duckdb.DuckDBPyConnection, *, until: int | None = None) ->
     iso3_b) and year, the treaties in force between them that contain the norm.
 
     A treaty counts from the year it entered into force, else the year it was signed, else its
-    vintage year, to `until` (default: the last year of any treaty in the database); the store
+    vintage year -- but never before its vintage year -- to `until` (default: the last year of any treaty in the database); the store
     has no end dates, so a terminated or replaced treaty keeps counting. Only rows with at least
     one treaty are listed: a pair-year-norm that is absent is 0.
     """
@@ -47,7 +47,10 @@ def dyads(connection: duckdb.DuckDBPyConnection, *, until: int | None = None) ->
         WITH {base_sql('vintage')},
         spans AS (
             SELECT treaty_id, parties,
-                   CAST(coalesce(year(date_in_force), year_signed, vintage_year) AS INTEGER) AS start_year
+                   -- never before the text holding the norm existed (a consolidated 2002 text
+                   -- filed under a 1976 agreement counts from 2002)
+                   CAST(greatest(coalesce(year(date_in_force), year_signed, vintage_year),
+                                 coalesce(vintage_year, year(date_in_force), year_signed)) AS INTEGER) AS start_year
             FROM treaty_years
         ),
         last AS (SELECT coalesce(?, max(coalesce(vintage_year, year_signed))) AS last_year FROM treaties),

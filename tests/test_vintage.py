@@ -50,3 +50,34 @@ def test_language_suffixes_do_not_split_a_treaty() -> None:
     assert normalised_name("Trans-Pacific Partnership (es)") == normalised_name("TRANS-PACIFIC PARTNERSHIP")
     assert normalised_name("Acuerdo X - Spanish version") == "acuerdo x"
     assert normalised_name("EU - Mexico") != normalised_name("EU - Chile")
+
+
+def test_manifest_treaty_key_groups_versions_and_joins_an_agreement(tmp_path) -> None:
+    from datetime import date
+
+    import pandas as pd
+
+    from pipeline.analytics.treaties import treaty_versions
+    from pipeline.sources.manifest import load_manifest
+
+    (tmp_path / "sources.toml").write_text(
+        '[[agreement]]\nfile = "rcep-en.pdf"\nname = "RCEP"\nlanguage = "en"\ntreaty = "RCEP 2020"\n'
+        '[[agreement]]\nfile = "rcep-fr.pdf"\nname = "PERC"\nlanguage = "fr"\ntreaty = "RCEP 2020"\n'
+        '[[agreement]]\nfile = "tpp-summary.txt"\nname = "TPP summary"\ntreaty = "tota:449"\n', encoding="utf-8")
+    entries = load_manifest(tmp_path).entries
+    assert [e.treaty for e in entries] == ["RCEP 2020", "RCEP 2020", "tota:449"]
+    agreements = pd.DataFrame({
+        "agreement_id": ["pdf:rcep-en", "pdf:rcep-fr", "text:tpp-summary", "tota:449"],
+        "source": ["pdf", "pdf", "text", "tota"],
+        "name": ["RCEP", "PERC", "TPP summary", "Trans-Pacific Partnership"],
+        "date_signed": [None, None, None, date(2016, 2, 3)],
+        "parties": [[], [], [], ["AUS"]],
+        "language": ["en", "fr", "en", "en"],
+        "treaty": ["RCEP 2020", "RCEP 2020", "tota:449", None],
+    })
+    versions = treaty_versions(agreements).set_index("agreement_id")
+    assert versions.loc["pdf:rcep-en", "treaty_id"] == versions.loc["pdf:rcep-fr", "treaty_id"] == "rcep-2020"
+    assert versions.loc["pdf:rcep-en", "authoritative"] and not versions.loc["pdf:rcep-fr", "authoritative"]
+    assert versions.loc["text:tpp-summary", "treaty_id"] == versions.loc["tota:449", "treaty_id"] \
+        == "trans-pacific-partnership-2016"
+    assert versions.loc["tota:449", "authoritative"]  # ToTA's text before a summary, both English

@@ -150,3 +150,7 @@ def test_a_database_without_derived_tables_says_how_to_fix_it(tmp_path: Path, db
         connection.execute("DELETE FROM treaties")
     with pytest.raises(StoreError, match="cybernorms refresh"):
         api.adoption(copy)
+    with duckdb.connect(str(copy)) as connection:  # as a database from before the treaty tables
+        connection.execute("DROP VIEW clauses; DROP TABLE treaties")
+    with pytest.raises(StoreError, match="cybernorms refresh"):
+        api.clauses(copy)

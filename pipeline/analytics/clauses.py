@@ -63,5 +63,8 @@ def clause_query(f: ClauseFilter) -> tuple[str, list]:
 
 
 def clauses(connection: duckdb.DuckDBPyConnection, f: ClauseFilter = ClauseFilter()) -> pd.DataFrame:
+    from pipeline.analytics.norms import require_derived
+
     sql, params = clause_query(f)
+    require_derived(connection)  # an older database's view has no treaty_id / vintage_year
     return connection.execute(sql, params).df()

@@ -54,12 +54,15 @@ def base_sql(by: str) -> str:
 
 def require_derived(connection: duckdb.DuckDBPyConnection) -> None:
     """Treaties are built by a refresh; a database written by an older version has none yet."""
-    agreements, treaties = connection.execute(
-        "SELECT (SELECT count(*) FROM agreements), (SELECT count(*) FROM treaties)").fetchone()
-    if agreements and not treaties:
-        raise StoreError("the database has agreements but no treaties table yet (it was built by an older "
-                         "version): run `cybernorms refresh --db <this file>` once; unchanged agreements are "
-                         "not re-read")
+    present = {row[0] for row in connection.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE table_name IN ('treaties', 'treaty_versions', 'agreement_vintage')"
+    ).fetchall()}
+    agreements = connection.execute("SELECT count(*) FROM agreements").fetchone()[0]
+    treaties = connection.execute("SELECT count(*) FROM treaties").fetchone()[0] if "treaties" in present else 0
+    if len(present) < 3 or (agreements and not treaties):
+        raise StoreError("the database has no treaty and vintage tables yet (it was built by an older "
+                         "version): run `cybernorms refresh --db <this file>` once (it reads each agreement "
+                         "again, once, to find the dates in its text)")
 
 
 def norm_order(frame: pd.DataFrame, *others: str) -> pd.DataFrame:

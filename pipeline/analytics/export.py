@@ -82,8 +82,8 @@ def write_xlsx(frame: pd.DataFrame, path: Path, notes: ExportNotes) -> None:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = notes.table[:31]
-    _append_rows(sheet, [list(data.columns)], ILLEGAL_CHARACTERS_RE, notes.table)
-    _append_rows(sheet, data.itertuples(index=False, name=None), ILLEGAL_CHARACTERS_RE, notes.table)
+    header = _append_rows(sheet, [list(data.columns)], ILLEGAL_CHARACTERS_RE, notes.table)
+    _append_rows(sheet, data.itertuples(index=False, name=None), ILLEGAL_CHARACTERS_RE, notes.table, after=header)
     sheet.freeze_panes = "A2"
     codebook = workbook.create_sheet("codebook")
     _append_rows(codebook, [["column", "meaning", "values"]]
@@ -98,13 +98,18 @@ def write_xlsx(frame: pd.DataFrame, path: Path, notes: ExportNotes) -> None:
     workbook.save(path)
 
 
-def _append_rows(sheet, rows, illegal: re.Pattern, table: str) -> None:
+def _append_rows(sheet, rows, illegal: re.Pattern, table: str, *, after: int = 0) -> int:
+    """Append rows below row `after`; returns the last row written. (Counted here: sheet.max_row
+    scans every cell and made a 1,000-row sheet take seconds.)"""
+    row_number = after
     for row in rows:
         values = [_excel_value(v, illegal, table) for v in row]
         sheet.append(values)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.data_type == "f":
-                cell.data_type = "s"  # text, not a formula
+        row_number += 1
+        for column, value in enumerate(values, start=1):
+            if isinstance(value, str) and value.startswith("="):
+                sheet.cell(row_number, column).data_type = "s"  # text, not a formula
+    return row_number
 
 
 def _excel_value(value, illegal: re.Pattern, table: str):

@@ -99,8 +99,10 @@ def status(db: DbOption = DEFAULT_DB_PATH) -> None:
     except CybernormsError as exc:
         _fail(exc)
     view = Table(title=f"{db}", show_header=False)
-    for key in ("agreements", "provisions", "predictions", "clauses", "model_versions"):
-        view.add_row(key, str(info[key]))
+    for key in ("agreements", "treaties", "vintage differs from signature", "provisions", "predictions", "clauses",
+                "model_versions"):
+        value = info[key]
+        view.add_row(key, "not built yet: run `cybernorms refresh`" if value is None else str(value))
     for key, value in (info["last_run"] or {}).items():
         view.add_row(f"last run: {key}", str(value))
     out.print(view)

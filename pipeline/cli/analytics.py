@@ -103,8 +103,7 @@ def export(
     except CybernormsError as exc:
         _fail(exc)
     except ModuleNotFoundError as exc:
-        _fail(CybernormsError(f"{table}: needs {exc.name}, which this installation lacks "
-                              f"(reinstall the package: make install)"))
+        _fail(_missing(table, exc))
     console.print(f"{table} -> {path}")
 
 
@@ -123,6 +122,13 @@ def report(
     except CybernormsError as exc:
         _fail(exc)
     except ModuleNotFoundError as exc:
-        _fail(CybernormsError(f"report: needs {exc.name}, which this installation lacks "
-                              f"(reinstall the package: make install)"))
+        _fail(_missing("report", exc))
     console.print(f"report -> {path}")
+
+
+def _missing(what: str, exc: ModuleNotFoundError) -> CybernormsError:
+    if (exc.name or "").startswith("pipeline."):
+        return CybernormsError(f"{what}: {exc.name} is not part of this version of cybernorms "
+                               f"(lineage and the report come with the report branch)")
+    return CybernormsError(f"{what}: needs the package {exc.name}, which this installation lacks "
+                           f"(reinstall: make install)")

@@ -42,7 +42,7 @@ _CITATION_HINTS = ("/", "OJ", "GATT 1994")
 # Words before a date that make it a deadline or a start, not a date of the text.
 FUTURE_MARKER = re.compile(
     r"(?:\bby|\buntil|\btill|\bfrom|\bstarting|\bbeginning|\bbefore|\bafter|\bwithin|\bnot\s+later\s+than|"
-    r"\bno\s+later\s+than|\bend\s+of|\bwith\s+effect|\bas\s+of|\buntil|\bexpire\w*|\binto\s+force|\bshall|\bwill|"
+    r"\bno\s+later\s+than|\bend\s+of|\bwith\s+effect|\bas\s+of|\bexpire\w*|\binto\s+force|\bshall|\bwill|"
     r"\ba\s+partir|\bhasta|\bantes|\bdesde|\bà\s+partir|\bavant|\bjusqu)\b[^.;]{0,25}$",
     re.IGNORECASE,
 )

@@ -23,6 +23,7 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
+from pipeline.analytics.derive import rebuild  # noqa: E402
 from pipeline.classify.registry import DEFAULT_SPEC, model_version  # noqa: E402
 from pipeline.errors import SourceError  # noqa: E402
 from pipeline.model import Run  # noqa: E402
@@ -101,6 +102,13 @@ def write_batch(connection, analysed: AnalysedFiles, run_id: str) -> BatchOutcom
     )
 
 
+@task(name="derive-treaties", cache_policy=NO_CACHE)
+def derive_treaties(connection) -> int:
+    """Rebuild treaties and text vintage from the whole database (every refresh: a new text can
+    join an existing treaty, and a new newest date moves the bound on plausible years)."""
+    return rebuild(connection)
+
+
 @flow(name="refresh", task_runner=ThreadPoolTaskRunner(max_workers=2), validate_parameters=False)
 def refresh(
     source: str,
@@ -130,6 +138,7 @@ def refresh(
             # quote(): Prefect would otherwise walk every provision looking for futures.
             total.add(write_batch(quote(connection), quote(future.result()), run.id))
             report("agreements", total.seen - len(corpus.errors), len(corpus.paths))
+        derive_treaties(quote(connection))
         status = "completed with errors" if total.errors else "completed"
     except Exception as exc:
         total.errors.append(str(exc))  # on record in the runs table, then raised to the caller

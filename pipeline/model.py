@@ -30,6 +30,9 @@ class Agreement:
     region: str | None = None
     language: str | None = None  # ISO 639-1: "en", "es", "fr"
     content_hash: str = ""  # sha256 of the source bytes: a changed file is re-ingested
+    # Declared treaty (manifest `treaty` key): versions sharing it are one treaty, whatever
+    # their names, dates and parties say (see pipeline.analytics.treaties).
+    treaty: str | None = None
 
     @property
     def year(self) -> int | None:

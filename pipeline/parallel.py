@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pipeline.analyse import UnchangedDocument, analyse_documents
+from pipeline.classify.documents import UnchangedDocument, analyse_documents
 from pipeline.classify.registry import load_classifier
 from pipeline.errors import CybernormsError, SourceError
 from pipeline.model import Document

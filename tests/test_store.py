@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.analyse import AnalysedDocument, analyse_document
+from pipeline.classify.documents import AnalysedDocument, analyse_document
 from pipeline.classify.lexicon import LexiconClassifier
 from pipeline.errors import StoreError
 from pipeline.sources.tota import parse_tota_xml
@@ -15,8 +15,8 @@ from pipeline.store.writes import stored_versions, write_documents
 from tests.test_tota_source import MINIMAL
 
 CLAUSE_COLUMNS = [
-    "agreement_id", "source", "source_id", "source_provision_id", "agreement_name", "date_signed", "year",
-    "parties", "language", "chapter", "article_no", "article_title", "text", "labels", "bindingness",
+    "provision_id", "agreement_id", "treaty_id", "source", "source_id", "source_provision_id", "agreement_name",
+    "date_signed", "year", "vintage_year", "parties", "language", "chapter", "article_no", "article_title", "text", "labels", "bindingness",
     "instruments", "model_version",
 ]
 

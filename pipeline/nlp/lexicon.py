@@ -32,4 +32,9 @@ def bindingness_cues(lang: str) -> dict[str, list[str]]:
 
 def instrument_names() -> dict[str, list[str]]:
     """Canonical instrument name -> phrases (all languages) that refer to it."""
-    return _load("instruments.json")
+    return {name: entry["phrases"] for name, entry in _load("instruments.json").items()}
+
+
+def instrument_years() -> dict[str, int]:
+    """Canonical instrument name -> year of adoption, for the instruments that have one."""
+    return {name: entry["year"] for name, entry in _load("instruments.json").items() if "year" in entry}

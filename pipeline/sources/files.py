@@ -124,7 +124,12 @@ def read_document(
         raise SourceError(path, "has no text to parse", "check that the file is the agreement text")
     if metadata is None:
         warn_missing(path, manifest.directory if manifest else None)
-    agreement = _agreement(path, merged, metadata, _hash(parts))
+    digest = _hash(parts)
+    if metadata is not None:
+        # The manifest entry is part of what is stored (name, dates, parties, treaty): a changed
+        # entry must re-ingest the agreement, as a changed file does.
+        digest = content_hash(f"{digest}\n{metadata!r}".encode("utf-8"))
+    agreement = _agreement(path, merged, metadata, digest)
     return Document(agreement, tuple(_provisions(agreement.id, articles)))
 
 
@@ -210,6 +215,7 @@ def _agreement(path: Path, extracted: _Extracted, metadata: SourceMetadata | Non
         region=meta.region,
         language=language,
         content_hash=digest,
+        treaty=meta.treaty,
     )
 
 

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 MANIFEST_NAME = "sources.toml"
 _FIELDS = {
     "id", "name", "parties", "date_signed", "date_in_force", "type", "language", "status",
-    "composition", "region", "file", "files", "directory",
+    "composition", "region", "file", "files", "directory", "treaty",
 }  # fmt: skip
 
 
@@ -42,6 +42,7 @@ class SourceMetadata:
     region: str | None = None
     files: tuple[str, ...] = ()  # paths relative to the manifest's folder, "/"-separated
     directory: str | None = None  # a folder holding one agreement split into several files
+    treaty: str | None = None  # agreements declaring the same treaty are versions of one treaty
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,7 @@ def _metadata(table: Any, path: Path, index: int | None) -> SourceMetadata:
         region=_optional_str(table, "region", path, where),
         files=tuple(str(PurePosixPath(f)) for f in files),
         directory=str(PurePosixPath(table["directory"])) if "directory" in table else None,
+        treaty=_optional_str(table, "treaty", path, where),
     )
 
 

@@ -1,4 +1,4 @@
-"""Reads: read-only SQL, the status summary, the rows behind the adoption table."""
+"""Reads: read-only SQL and the status summary (analytics tables: pipeline.analytics)."""
 
 from __future__ import annotations
 
@@ -13,17 +13,6 @@ def query(connection: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
         return connection.execute(sql).df()
     except duckdb.Error as exc:
         raise StoreError(f"query failed: {exc}") from exc
-
-
-def label_years(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per (agreement, year signed, label) present in the store."""
-    return query(
-        connection,
-        """
-        SELECT DISTINCT agreement_id, year, unnest(labels) AS label
-        FROM clauses WHERE year IS NOT NULL
-        """,
-    )
 
 
 def status(connection: duckdb.DuckDBPyConnection) -> dict:
@@ -41,9 +30,17 @@ def status(connection: duckdb.DuckDBPyConnection) -> dict:
         FROM runs ORDER BY started_at DESC LIMIT 1
         """
     ).fetchone()
+    # A database from before the treaty tables has none (read-only: nothing can create them here).
+    has_treaties = connection.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('treaties', 'agreement_vintage')").fetchone()[0] == 2
+    treaties, redated = connection.execute(
+        "SELECT (SELECT count(*) FROM treaties), (SELECT count(*) FROM agreement_vintage AS v JOIN agreements AS a "
+        "USING (agreement_id) WHERE year(a.date_signed) IS DISTINCT FROM v.vintage_year)"
+    ).fetchone() if has_treaties else (None, None)
     keys = ["run_id", "started_at", "finished_at", "source", "model_version", "agreements_seen",
             "agreements_written", "agreements_unchanged", "provisions_written", "errors", "status"]
     return {
-        "agreements": counts[0], "provisions": counts[1], "predictions": counts[2], "clauses": counts[3],
+        "agreements": counts[0], "treaties": treaties, "vintage differs from signature": redated,
+        "provisions": counts[1], "predictions": counts[2], "clauses": counts[3],
         "model_versions": counts[4], "last_run": dict(zip(keys, last)) if last else None,
     }

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.analyse import AnalysedDocument
+from pipeline.classify.documents import AnalysedDocument
+from pipeline.nlp.dates import provision_evidence
 
 AGREEMENTS_SCHEMA = pa.schema([
     ("agreement_id", pa.string()), ("source", pa.string()), ("source_id", pa.string()), ("name", pa.string()),
     ("type", pa.string()), ("composition", pa.string()), ("status", pa.string()),
     ("date_signed", pa.date32()), ("date_in_force", pa.date32()), ("parties", pa.list_(pa.string())),
-    ("region", pa.string()), ("language", pa.string()), ("content_hash", pa.string()),
+    ("region", pa.string()), ("language", pa.string()), ("content_hash", pa.string()), ("treaty", pa.string()),
+    ("dates_scanned", pa.bool_()),
 ])
 PROVISIONS_SCHEMA = pa.schema([
     ("provision_id", pa.string()), ("agreement_id", pa.string()), ("ordinal", pa.int32()),
@@ -38,18 +40,23 @@ PARAGRAPHS_SCHEMA = pa.schema([
     ("paragraph_no", pa.string()), ("kind", pa.string()), ("char_start", pa.int32()), ("char_end", pa.int32()),
     ("bindingness", pa.string()), ("labels", pa.list_(pa.string())),
 ])
-TABLES = ("agreements", "provisions", "predictions", "paragraphs")
+TEXT_DATES_SCHEMA = pa.schema([
+    ("agreement_id", pa.string()), ("provision_id", pa.string()), ("kind", pa.string()), ("year", pa.int32()),
+    ("phrase", pa.string()),
+])
+# In insert order (deletes run in reverse); StoreRows has one field per table, in this order.
+TABLES = ("agreements", "provisions", "predictions", "paragraphs", "text_dates")
 
 
 @dataclass(frozen=True)
 class StoreRows:
-    """The rows of one or more agreements for the agreements, provisions, predictions and
-    paragraphs tables."""
+    """The rows of one or more agreements, one Arrow table per store table (`TABLES`)."""
 
     agreements: pa.Table
     provisions: pa.Table
     predictions: pa.Table
     paragraphs: pa.Table
+    text_dates: pa.Table  # dated evidence for text vintage (pipeline.nlp.dates)
 
     @property
     def agreement_ids(self) -> list[str]:
@@ -61,8 +68,9 @@ class StoreRows:
 
     def only(self, agreement_id: str) -> StoreRows:
         """The rows of one agreement (to write it in a transaction of its own)."""
-        return StoreRows(*(table.filter(pc.equal(table.column("agreement_id"), agreement_id))
-                           for table in (self.agreements, self.provisions, self.predictions, self.paragraphs)))
+        return StoreRows(*(getattr(self, name).filter(pc.equal(getattr(self, name).column("agreement_id"),
+                                                               agreement_id))
+                           for name in TABLES))
 
     @classmethod
     def concat(cls, parts: Sequence[StoreRows]) -> StoreRows:
@@ -73,7 +81,8 @@ class StoreRows:
 
 def empty_rows() -> StoreRows:
     return StoreRows(AGREEMENTS_SCHEMA.empty_table(), PROVISIONS_SCHEMA.empty_table(),
-                     PREDICTIONS_SCHEMA.empty_table(), PARAGRAPHS_SCHEMA.empty_table())
+                     PREDICTIONS_SCHEMA.empty_table(), PARAGRAPHS_SCHEMA.empty_table(),
+                     TEXT_DATES_SCHEMA.empty_table())
 
 
 def to_rows(analysed: Sequence[AnalysedDocument]) -> StoreRows:
@@ -81,6 +90,8 @@ def to_rows(analysed: Sequence[AnalysedDocument]) -> StoreRows:
     provisions = [p for a in analysed for p in a.document.provisions]
     predictions = [(a.document.agreement.id, pr) for a in analysed for pr in a.predictions]
     paragraphs = [(agreement_id, pr.provision_id, p) for agreement_id, pr in predictions for p in pr.paragraphs]
+    dates = [(p.agreement_id, e) for p in provisions
+             for e in provision_evidence(p.text, p.id, p.chapter, p.article_title)]
     return StoreRows(
         pa.table([
             [a.id for a in agreements], [a.source for a in agreements], [a.source_id for a in agreements],
@@ -88,6 +99,7 @@ def to_rows(analysed: Sequence[AnalysedDocument]) -> StoreRows:
             [a.status for a in agreements], [a.date_signed for a in agreements],
             [a.date_in_force for a in agreements], [list(a.parties) for a in agreements],
             [a.region for a in agreements], [a.language for a in agreements], [a.content_hash for a in agreements],
+            [a.treaty for a in agreements], [True] * len(agreements),
         ], schema=AGREEMENTS_SCHEMA),
         pa.table([
             [p.id for p in provisions], [p.agreement_id for p in provisions], [p.ordinal for p in provisions],
@@ -111,4 +123,8 @@ def to_rows(analysed: Sequence[AnalysedDocument]) -> StoreRows:
             [p.char_end for _, _, p in paragraphs], [p.bindingness for _, _, p in paragraphs],
             [list(p.labels) for _, _, p in paragraphs],
         ], schema=PARAGRAPHS_SCHEMA),
+        pa.table([
+            [a for a, _ in dates], [e.provision_id for _, e in dates], [e.kind for _, e in dates],
+            [e.year for _, e in dates], [e.phrase for _, e in dates],
+        ], schema=TEXT_DATES_SCHEMA),
     )

@@ -72,16 +72,71 @@ CREATE TABLE IF NOT EXISTS runs (
     status               VARCHAR NOT NULL     -- 'running', 'completed', 'completed with errors', 'failed'
 );
 
+-- Added after the first release: ALTER keeps databases built before it usable.
+ALTER TABLE agreements ADD COLUMN IF NOT EXISTS treaty VARCHAR;  -- manifest `treaty` key, else null
+ALTER TABLE agreements ADD COLUMN IF NOT EXISTS dates_scanned BOOLEAN DEFAULT false;  -- text_dates written
+
+-- Dated evidence found in the text (pipeline.nlp.dates), written with each agreement: signature
+-- clauses, self-dating citations ("Regulation (EC) No 1105/2001"), other dates not preceded by
+-- a deadline word. Dates in schedules, annexes and protocols are left out, except citations.
+CREATE TABLE IF NOT EXISTS text_dates (
+    agreement_id  VARCHAR NOT NULL,
+    provision_id  VARCHAR NOT NULL,
+    kind          VARCHAR NOT NULL,       -- 'signature clause' | 'citation' | 'text date'
+    year          INTEGER NOT NULL,
+    phrase        VARCHAR NOT NULL        -- the words around the date, as evidence
+);
+
+-- Derived tables, rebuilt from the tables above at the end of every refresh
+-- (pipeline.analytics.derive): they need the text of every article (dates in signature
+-- clauses) and a grouping across agreements, too slow to recompute on every query.
+
+-- The year of the text actually held, which can differ from the date of signature in the
+-- metadata (consolidated or later texts filed under the original agreement).
+CREATE TABLE IF NOT EXISTS agreement_vintage (
+    agreement_id      VARCHAR PRIMARY KEY,
+    vintage_year      INTEGER,              -- null only when neither text nor metadata has a date
+    vintage_basis     VARCHAR,              -- 'signature clause' | 'cited instruments' | 'text dates' | 'metadata'
+    vintage_evidence  VARCHAR               -- human-readable: the dates and citations that decided it
+);
+
+-- Language versions and copies of one agreement form one treaty.
+CREATE TABLE IF NOT EXISTS treaty_versions (
+    agreement_id   VARCHAR PRIMARY KEY,
+    treaty_id      VARCHAR NOT NULL,
+    authoritative  BOOLEAN NOT NULL         -- the version counted and shown (English where present)
+);
+
+CREATE TABLE IF NOT EXISTS treaties (
+    treaty_id                   VARCHAR PRIMARY KEY,   -- readable and stable: 'trans-pacific-partnership-2016'
+    name                        VARCHAR NOT NULL,
+    date_signed                 DATE,
+    year_signed                 INTEGER,
+    vintage_year                INTEGER,
+    date_in_force               DATE,
+    parties                     VARCHAR[],
+    composition                 VARCHAR,
+    region                      VARCHAR,
+    type                        VARCHAR,
+    language_versions           VARCHAR[],             -- agreement ids of every version
+    authoritative_agreement_id  VARCHAR NOT NULL
+);
+
 -- One row per provision with at least one label: the table analysts and scripts use.
+-- provision_id joins back to provisions and predictions; treaty_id and vintage_year come from
+-- the derived tables (null until a refresh has built them).
 CREATE OR REPLACE VIEW clauses AS
 SELECT
+    p.provision_id,
     a.agreement_id,
+    tv.treaty_id,
     a.source,
     a.source_id,
     p.source_provision_id,
     a.name AS agreement_name,
     a.date_signed,
     year(a.date_signed) AS year,
+    coalesce(t.vintage_year, av.vintage_year) AS vintage_year,
     a.parties,
     a.language,
     p.chapter,
@@ -95,4 +150,7 @@ SELECT
 FROM predictions AS pr
 JOIN provisions AS p ON p.provision_id = pr.provision_id
 JOIN agreements AS a ON a.agreement_id = p.agreement_id
+LEFT JOIN treaty_versions AS tv ON tv.agreement_id = a.agreement_id
+LEFT JOIN treaties AS t ON t.treaty_id = tv.treaty_id
+LEFT JOIN agreement_vintage AS av ON av.agreement_id = a.agreement_id
 WHERE len(pr.labels) > 0;

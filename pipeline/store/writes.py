@@ -16,7 +16,7 @@ from datetime import datetime
 
 import duckdb
 
-from pipeline.analyse import AnalysedDocument
+from pipeline.classify.documents import AnalysedDocument
 from pipeline.model import Run
 from pipeline.store.rows import TABLES, StoreRows, to_rows
 
@@ -29,10 +29,14 @@ class WriteOutcome:
 
 
 def stored_versions(connection: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str | None]]:
-    """agreement_id -> (content_hash, model_version of its predictions) for what is stored."""
+    """agreement_id -> (content_hash, model_version of its predictions) for what is stored.
+
+    Agreements stored before their text was scanned for dates (text vintage) report no model,
+    so the next refresh analyses them again, once.
+    """
     rows = connection.execute(
         """
-        SELECT a.agreement_id, a.content_hash, min(pr.model_version)
+        SELECT a.agreement_id, a.content_hash, CASE WHEN bool_and(a.dates_scanned) THEN min(pr.model_version) END
         FROM agreements a LEFT JOIN predictions pr ON pr.agreement_id = a.agreement_id
         GROUP BY ALL
         """

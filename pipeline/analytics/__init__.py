@@ -1,0 +1,1 @@
+"""Norm-emergence analytics over the clause store: pure functions from DuckDB/pandas to DataFrames."""

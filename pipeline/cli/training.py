@@ -1,0 +1,158 @@
+"""`cybernorms train`, `evaluate` and `annotations`: the classifier and its annotations."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from pipeline.cli.common import _fail, app, console, out
+from pipeline.errors import CybernormsError
+
+
+CorpusOption = Annotated[Optional[Path], typer.Option(
+    "--corpus", help="Local ToTA XML folder (default: $CYBERNORMS_SOURCE, else ../shared/corpora/tota/xml).")]
+HoldoutOption = Annotated[Optional[Path], typer.Option(
+    "--holdout", help="Agreements never to train on (default: ../shared/corpora/holdout.txt).")]
+
+
+def _corpus_and_holdout(corpus: Path | None, holdout: Path | None) -> tuple[Path, Path]:
+    from pipeline.classify.registry import MODELS_DIR
+
+    shared = MODELS_DIR.parent.parent / "shared" / "corpora"
+    env = os.environ.get("CYBERNORMS_SOURCE")
+    corpus = corpus or (Path(env) if env and not env.startswith("http") else shared / "tota" / "xml")
+    if not corpus.is_dir():
+        _fail(CybernormsError(f"{corpus}: no ToTA XML folder here (pass --corpus)"))
+    return corpus, holdout or shared / "holdout.txt"
+
+
+def _step_progress():
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("temporal split + cross-validation folds"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console)
+
+
+@app.command()
+def train(
+    corpus: CorpusOption = None,
+    holdout: HoldoutOption = None,
+    version: Annotated[str, typer.Option(help="Model version to write under models/norm-classifier/.")] = "1.1.0",
+    seed: Annotated[int, typer.Option(help="Random seed (folds and solvers).")] = 0,
+) -> None:
+    """Evaluate (temporal split, grouped cross-validation), train on all annotations, save model, metrics and card."""
+    from pipeline.classify.build import train_model
+
+    corpus, holdout = _corpus_and_holdout(corpus, holdout)
+    try:
+        with _step_progress() as progress:
+            bar = progress.add_task("steps", total=None)
+            target = train_model(corpus, holdout, version=version, seed=seed,
+                                 on_step=lambda done, total: progress.update(bar, completed=done, total=total))
+    except CybernormsError as exc:
+        _fail(exc)
+    console.print(f"model saved to {target} (see MODEL_CARD.md and metrics.json)")
+    _print_metrics(json.loads((target / "metrics.json").read_text()))
+
+
+@app.command()
+def evaluate(
+    corpus: CorpusOption = None,
+    holdout: HoldoutOption = None,
+    seed: Annotated[int, typer.Option(help="Random seed (folds, solvers, bootstrap).")] = 0,
+    output: Annotated[Optional[Path], typer.Option(help="Also write the full report as JSON here.")] = None,
+    errors: Annotated[Optional[Path], typer.Option(
+        help="Write every false positive, false negative and bindingness error (JSON lines) here.")] = None,
+) -> None:
+    """Temporal split (train up to 2012, test 2013-2016) and grouped cross-validation of the classifier and the
+    lexicon baseline, with 95% bootstrap intervals over agreements (reproduces the model card)."""
+    from pipeline.classify.build import evaluate_model
+
+    corpus, holdout = _corpus_and_holdout(corpus, holdout)
+    found: list[dict] = []
+    try:
+        with _step_progress() as progress:
+            bar = progress.add_task("steps", total=None)
+            report = evaluate_model(corpus, holdout, seed=seed, errors=found,
+                                    on_step=lambda done, total: progress.update(bar, completed=done, total=total))
+    except CybernormsError as exc:
+        _fail(exc)
+    if output:
+        output.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    if errors:
+        errors.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in found), encoding="utf-8")
+        console.print(f"{len(found)} errors written to {errors}")
+    _print_metrics(report)
+
+
+def _interval(metrics: dict, key: str) -> str:
+    low, high = metrics.get("intervals", {}).get(key, (None, None))
+    return f"{metrics[key]:.3f}" + (f" [{low:.2f}, {high:.2f}]" if low is not None else "")
+
+
+def _print_metrics(report: dict) -> None:
+    temporal, grouped = report["temporal"], report["cross_validation"]
+    view = Table(title=f"{report['provisions']} annotated provisions ({report['labelled_provisions']} labelled) of "
+                       f"{report['agreements']} agreements; 95% bootstrap intervals over agreements")
+    for column in ("evaluation", "model", "micro-F1", "macro-F1", "agreement F1", "bindingness (end to end)",
+                   "bindingness (where labelled)"):
+        view.add_column(column)
+    for split, name in ((temporal, f"temporal: train ≤ {temporal['train_until']}, test "
+                                   f"{temporal['test_from']}-{temporal['test_until']} ({temporal['agreements']} agr.)"),
+                        (grouped, f"grouped {grouped['folds']}-fold cross-validation")):
+        for key, model in (("trained", "trained"), ("trained_text_only", "trained, bare text"),
+                           ("lexicon_baseline", "lexicon baseline")):
+            m = split[key]
+            view.add_row(name, model, _interval(m, "micro_f1"), _interval(m, "macro_f1"), _interval(m, "agreement_f1"),
+                         _interval(m, "bindingness_accuracy"), _interval(m, "bindingness_accuracy_when_labelled"))
+    out.print(view)
+    screen = report["screen"]
+    out.print(f"screen recall on annotated labelled provisions: {screen['recall']:.4f} "
+              f"({screen['screened_out']} of {screen['labelled_provisions']} screened out)")
+    labels = Table(title="per label, temporal split (trained, text + headings)")
+    for column in ("label", "support", "precision", "recall", "F1", "CV F1", "baseline F1"):
+        labels.add_column(column)
+    for label, m in temporal["trained"]["per_label"].items():
+        labels.add_row(label, str(m["support"]), f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
+                       f"{grouped['trained']['per_label'][label]['f1']:.3f}",
+                       f"{temporal['lexicon_baseline']['per_label'][label]['f1']:.3f}")
+    out.print(labels)
+
+
+@app.command()
+def annotations() -> None:
+    """Check the annotation files and show inter-annotator agreement on the blind samples."""
+    from pipeline.classify.agreement import blind_agreement
+    from pipeline.classify.annotations import (
+        load_annotations,
+        load_paragraph_annotations,
+        read_annotation_files,
+        read_holdout,
+    )
+
+    corpus, holdout = _corpus_and_holdout(None, None)
+    try:
+        rows = read_annotation_files()
+        examples, _documents = load_annotations(corpus, holdout=read_holdout(holdout))
+        paragraphs = load_paragraph_annotations(examples)
+        reports = blind_agreement()
+    except CybernormsError as exc:
+        _fail(exc)
+    labelled = sum(bool(a.labels) for a in rows)
+    mixed = sum(a.bindingness == "mixed" for a in rows)
+    console.print(f"{len(rows)} annotated provisions ({labelled} labelled, {mixed} of them mixed) from "
+                  f"{len({a.source_id for a in rows})} agreements, and {len(paragraphs)} annotated paragraphs of "
+                  f"{len({(p.provision.annotation.source_id, p.provision.annotation.source_provision_id) for p in paragraphs})}"
+                  " labelled provisions: valid")
+    view = Table(title="blind re-labelling vs. the annotations")
+    for column in ("sample", "provisions", "label micro-F1", "exact match", "bindingness agreement"):
+        view.add_column(column)
+    for r in reports:
+        view.add_row(r["sample"], str(r["provisions"]), f"{r['label_micro_f1']:.3f}", f"{r['exact_match']:.3f}",
+                     f"{r['bindingness_agreement']:.3f} (n={r['bindingness_compared']})")
+    out.print(view)

@@ -67,7 +67,7 @@ class Lineage:
 
 def compute_lineage(clauses: pd.DataFrame, settings: LineageSettings = LineageSettings()) -> Lineage:
     """Edges, families and treaty sources of the labelled provisions in `clauses`."""
-    provisions = _provisions(clauses, settings.year_column)
+    provisions = provision_table(clauses, settings.year_column)
     pairs = similar_pairs(provisions, settings)
     edges = lineage_edges(provisions, pairs)
     families, members = clause_families(provisions, pairs, settings.family_threshold)
@@ -76,8 +76,9 @@ def compute_lineage(clauses: pd.DataFrame, settings: LineageSettings = LineageSe
                    settings=settings)
 
 
-def _provisions(clauses: pd.DataFrame, year_column: str) -> pd.DataFrame:
-    """One row per provision with the columns lineage needs; `norms` as a frozenset."""
+def provision_table(clauses: pd.DataFrame, year_column: str) -> pd.DataFrame:
+    """One row per provision with the columns lineage needs (`year` from `year_column`, `norms`
+    as a frozenset): the input of `similar_pairs`, `lineage_edges`, `clause_families`."""
     required = {"provision_id", "treaty_id", "labels", "text", "date_signed", year_column}
     missing = required - set(clauses.columns)
     if missing:

@@ -188,17 +188,16 @@ def bindingness_trend(adoption: pd.DataFrame, legalization: pd.DataFrame, *, top
     # Yearly shares of a handful of treaties jump between 0 and 1; five-year periods show the trend.
     data = legalization[(legalization["year"] >= start) & (legalization["treaties"] > 0)]
     data = data.assign(period=data["year"] // PERIOD * PERIOD, hard=data["hard_share"] * data["treaties"])
-    overall = data.groupby("period")[["hard", "treaties"]].sum()
-    overall = overall[overall["treaties"] >= MIN_TREATIES_PER_PERIOD]
-    share_axes.plot(overall.index + PERIOD / 2, overall["hard"] / overall["treaties"], color="black", linewidth=2.2,
-                    marker="o", label="all norms")
+    # Every period on the axis, so that a period without enough treaties breaks the line.
+    periods_axis = range(start // PERIOD * PERIOD, int(data["year"].max()) + 1, PERIOD) if len(data) else range(0)
+    overall = _hard_share_by_period(data, periods_axis)
+    share_axes.plot(overall.index + PERIOD / 2, overall, color="black", linewidth=2.2, marker="o", label="all norms")
     leading = data.groupby("norm")["treaties"].sum().sort_values(ascending=False).head(top).index
     colours = norm_colours(list(leading))
     for norm in leading:
-        periods = data[data["norm"] == norm].groupby("period")[["hard", "treaties"]].sum()
-        periods = periods[periods["treaties"] >= MIN_TREATIES_PER_PERIOD]
-        share_axes.plot(periods.index + PERIOD / 2, periods["hard"] / periods["treaties"], color=colours[norm],
-                        linewidth=1.3, marker="o", markersize=3, label=norm)
+        series = _hard_share_by_period(data[data["norm"] == norm], periods_axis)
+        share_axes.plot(series.index + PERIOD / 2, series, color=colours[norm], linewidth=1.3, marker="o",
+                        markersize=3, label=norm)
     share_axes.set_title(f"Share of hard commitments per {PERIOD}-year period: all norms and the {top} most adopted "
                          f"(periods with at least {MIN_TREATIES_PER_PERIOD} treaties)")
     share_axes.set_ylabel("hard share")
@@ -207,6 +206,13 @@ def bindingness_trend(adoption: pd.DataFrame, legalization: pd.DataFrame, *, top
     _whole_years(counts_axes, share_axes)
     share_axes.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=8)
     return _svg(figure)
+
+
+def _hard_share_by_period(data: pd.DataFrame, periods: range) -> pd.Series:
+    """Hard treaty-norm pairs over all treaty-norm pairs per period; NaN where too few."""
+    sums = data.groupby("period")[["hard", "treaties"]].sum().reindex(periods)
+    sums = sums.where(sums["treaties"] >= MIN_TREATIES_PER_PERIOD)
+    return sums["hard"] / sums["treaties"]
 
 
 @_styled

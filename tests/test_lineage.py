@@ -159,3 +159,38 @@ def test_edge_list_and_graphml_round_trip(tmp_path: Path) -> None:
     assert graph.nodes["F"]["treaty_id"] == "T7" and graph.nodes["F"]["year"] == 2011
     assert graph.nodes["F"]["families"] == f"{Y}:E; {X}:A"
     assert "U" not in graph  # in no edge and no family
+
+
+# --- real treaty text ------------------------------------------------------------------------
+
+def test_us_australia_copies_us_singapore(tota_dir: Path) -> None:
+    """US - Singapore (2003) and US - Australia (2004), read from ToTA and classified by the
+    shipped model: Australia's articles on intermediary liability and on the privacy of
+    financial information are near-copies of Singapore's."""
+    from pipeline.classify.base import ClassifierInput, provision_heading
+    from pipeline.classify.registry import load_classifier
+    from pipeline.sources.tota import read_tota_file
+
+    documents = [read_tota_file(tota_dir / f"pta_{number}.xml") for number in ("52", "37")]
+    classifier = load_classifier("default")
+    rows = []
+    for document in documents:
+        agreement = document.agreement
+        inputs = [ClassifierInput(p.id, p.text, agreement.language, provision_heading(p.article_title, p.chapter))
+                  for p in document.provisions]
+        for provision, prediction in zip(document.provisions, classifier.predict(inputs)):
+            if prediction.labels:
+                rows.append({"provision_id": provision.id, "treaty_id": agreement.id, "agreement_name": agreement.name,
+                             "date_signed": agreement.date_signed, "vintage_year": agreement.date_signed.year,
+                             "parties": list(agreement.parties), "article_no": provision.article_no,
+                             "text": provision.text, "labels": list(prediction.labels)})
+    frame = pd.DataFrame(rows)
+    lineage = compute_lineage(frame)
+    edges = lineage.edges[lineage.edges["similarity"] >= FAMILY_THRESHOLD]
+    copied = {(r.provision_id, r.norm): r.parent_provision_id for r in edges.itertuples()}
+    assert copied[("tota:37:199", "intermediary_liability")] == "tota:52:177"
+    assert copied[("tota:37:238", "privacy_safeguard")] == "tota:52:212"
+    assert set(edges["treaty_id"]) == {"tota:37"} and set(edges["parent_treaty_id"]) == {"tota:52"}
+    share = lineage.treaty_sources.set_index(["treaty_id", "source_treaty_id"]).loc[("tota:37", "tota:52")]
+    assert share.copied_provisions >= 3 and share.share == share.copied_provisions / share.digital_provisions
+    assert lineage.families["first_treaty_id"].eq("tota:52").all()

@@ -4,6 +4,7 @@ axes and legends, and a real browser that draws it."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import os
 import re
 import shutil
@@ -146,13 +147,23 @@ def test_every_chart_has_a_title_axes_and_a_legend(report: Path) -> None:
         assert 'id="legend_1"' in svg or any("share of that year" in c for c in comments)  # legend or colour bar
 
 
+def test_undated_rows_and_float_years_are_drawn_without_them(tmp_path: Path) -> None:
+    tables = report_tables()
+    undated = pd.DataFrame([("source_code", None, 1, 1, 1.0, 1, 1, 0, 0)], columns=tables.adoption.columns)
+    adoption = pd.concat([tables.adoption.astype({"year": float}), undated], ignore_index=True)
+    first = pd.concat([tables.first_adopters, pd.DataFrame([{"norm": "cybercrime", "treaty_id": "T9",
+                                                             "treaty_name": "Undated", "year": None,
+                                                             "later_treaties": 0}])], ignore_index=True)
+    odd = dataclasses.replace(tables, adoption=adoption, first_adopters=first)
+    html = render_report(odd, tmp_path / "odd.html").read_text(encoding="utf-8")
+    assert "Undated" in html and len(_svgs(tmp_path / "odd.html")) == 5
+
+
 def test_empty_tables_still_render(tmp_path: Path) -> None:
     tables = report_tables()
-    empty = ReportTables(
-        adoption=tables.adoption.iloc[0:0], first_adopters=tables.first_adopters.iloc[0:0],
-        legalization=tables.legalization.iloc[0:0], families=tables.families.iloc[0:0],
-        corpus_health=tables.corpus_health.iloc[0:0], examples=tables.examples.iloc[0:0],
-        model_version="m", generated_at="now", source_note="empty")
+    empty = dataclasses.replace(tables, **{field.name: getattr(tables, field.name).iloc[0:0]
+                                           for field in dataclasses.fields(tables)
+                                           if isinstance(getattr(tables, field.name), pd.DataFrame)})
     html = render_report(empty, tmp_path / "empty.html").read_text(encoding="utf-8")
     assert "No clause family" in html and "Every agreement" in html and len(_svgs(tmp_path / "empty.html")) == 5
 

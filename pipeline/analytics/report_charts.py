@@ -64,6 +64,14 @@ def _empty(title: str, message: str) -> bytes:
     return _svg(figure)
 
 
+def _dated(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Rows with every year column known, as integers: a treaty with no date has no place on a
+    time axis (the tables still list it)."""
+    columns = columns or ("year",)
+    frame = frame.dropna(subset=list(columns))
+    return frame.astype({column: int for column in columns})
+
+
 def _whole_years(*axes_list) -> None:
     for axes in axes_list:
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -96,6 +104,7 @@ def _norms_in_order(frame: pd.DataFrame, year_column: str = "year") -> list[str]
 def adoption_curves(adoption: pd.DataFrame) -> bytes:
     """Small multiples, one panel per norm: treaties signed each year containing it (bars) and
     the cumulative count (line)."""
+    adoption = _dated(adoption)
     title = "Adoption of each norm: treaties containing it, per year and cumulative"
     if adoption.empty or adoption["treaties"].sum() == 0:
         return _empty(title, "No treaty contains any norm.")
@@ -136,6 +145,7 @@ def adoption_curves(adoption: pd.DataFrame) -> bytes:
 @_styled
 def adoption_heatmap(adoption: pd.DataFrame) -> bytes:
     """Norm x year: the share of that year's treaties containing the norm."""
+    adoption = _dated(adoption)
     title = "Norm × year: share of the treaties signed each year that contain the norm"
     if adoption.empty or adoption["treaties"].sum() == 0:
         return _empty(title, "No treaty contains any norm.")
@@ -166,6 +176,7 @@ def adoption_heatmap(adoption: pd.DataFrame) -> bytes:
 def bindingness_trend(adoption: pd.DataFrame, legalization: pd.DataFrame, *, top: int = 5) -> bytes:
     """Two panels: treaty-norm pairs per year by bindingness (stacked), and the share of hard
     commitments over time for all norms together and the most adopted ones."""
+    adoption, legalization = _dated(adoption), _dated(legalization)
     title = "Legalization: how binding the norms are"
     if adoption.empty or adoption[["hard", "mixed", "soft"]].to_numpy().sum() == 0:
         return _empty(title, "No labelled provision has a bindingness.")
@@ -218,6 +229,7 @@ def _hard_share_by_period(data: pd.DataFrame, periods: range) -> pd.Series:
 @_styled
 def first_adopters_chart(first_adopters: pd.DataFrame) -> bytes:
     """When each norm first appeared, and how many later treaties took it up (marker area)."""
+    first_adopters = _dated(first_adopters)
     title = "First appearance of each norm and its later take-up"
     if first_adopters.empty:
         return _empty(title, "No norm has appeared yet.")
@@ -245,6 +257,7 @@ def first_adopters_chart(first_adopters: pd.DataFrame) -> bytes:
 def family_spread(families: pd.DataFrame, *, top: int = 20) -> bytes:
     """The largest clause families as spans from first to last year, marker area by treaties."""
     title = f"The {top} largest clause families: first and last appearance"
+    families = _dated(families, "first_year", "last_year")
     if families.empty:
         return _empty(title, "No clause family (no near-copies across treaties).")
     data = families.head(top).iloc[::-1].reset_index(drop=True)

@@ -92,7 +92,8 @@ def corpus_health_from(db: Path) -> pd.DataFrame:
 
 def examples_from(clauses: pd.DataFrame, per_norm: int = 3) -> pd.DataFrame:
     """The first, a middle and the latest clause of each norm."""
-    rows = clauses.explode("labels").rename(columns={"labels": "norm"}).sort_values(["norm", "date_signed", "provision_id"])
+    rows = clauses.explode("labels").rename(columns={"labels": "norm"})
+    rows = rows.sort_values(["norm", "date_signed", "provision_id"])
     picked = []
     for _, group in rows.groupby("norm", sort=True):
         positions = sorted({0, len(group) // 2, len(group) - 1})[:per_norm]
@@ -113,7 +114,8 @@ def report_tables_from_database(db: Path):
     with duckdb.connect(str(db), read_only=True) as connection:
         treaty_years = connection.execute(
             "SELECT year(date_signed) AS year FROM agreements WHERE date_signed IS NOT NULL").df()["year"]
-        model_version = connection.execute("SELECT string_agg(DISTINCT model_version, ', ') FROM predictions").fetchone()[0]
+        model_version = connection.execute(
+            "SELECT string_agg(DISTINCT model_version, ', ') FROM predictions").fetchone()[0]
     adoption = adoption_from(clauses, treaty_years)
     return ReportTables(
         adoption=adoption, first_adopters=first_adopters_from(clauses), legalization=legalization_from(adoption),

@@ -176,7 +176,8 @@ def chromium() -> str:
     if found:
         return found
     if os.environ.get("CI") == "true":
-        pytest.fail("chromium is not installed: .ci/run installs Debian's chromium package (apt-get install -y chromium)")
+        pytest.fail("chromium is not installed: .ci/run installs Debian's chromium package "
+                    "(apt-get install -y chromium)")
     pytest.skip("chromium is not installed (apt-get install -y chromium)")
 
 
@@ -205,3 +206,13 @@ def test_chromium_draws_the_report(report: Path, tmp_path: Path) -> None:
         assert white / (1280 * 2400) < 0.9  # not a blank page
         # The charts are drawn, not broken-image icons: the heatmap's dark blues are on screen.
         assert any(rgb[2] > 100 and rgb[0] < 60 and rgb[1] < 100 for _, rgb in colours)
+
+
+def test_years_without_rows_count_zero_and_keep_the_running_total() -> None:
+    from pipeline.analytics.report_charts import _every_year
+
+    frame = pd.DataFrame({"year": [2000, 2003], "treaties": [2, 1], "cumulative": [2, 3], "norm": ["x", "x"]})
+    filled = _every_year(frame, 1999, 2004)
+    assert filled["year"].tolist() == [1999, 2000, 2001, 2002, 2003, 2004]
+    assert filled["treaties"].tolist() == [0, 2, 0, 0, 1, 0]
+    assert filled["cumulative"].tolist() == [0, 2, 2, 2, 3, 3]

@@ -64,9 +64,9 @@ def report_html(tables: ReportTables) -> str:
                                      lstrip_blocks=True)
     return environment.get_template("report.html.j2").render(
         meta=tables, summary=_summary(tables), charts=_charts(tables),
-        first_adopters=_first_adopter_rows(tables.first_adopters), families=_family_rows(tables.families),
-        family_count=len(tables.families), family_threshold=FAMILY_THRESHOLD, corpus_health=_health_rows(tables.corpus_health),
-        examples=_example_groups(tables.examples))
+        first_adopters=_first_adopter_rows(tables.first_adopters),
+        families=_family_rows(tables.families), family_count=len(tables.families), family_threshold=FAMILY_THRESHOLD,
+        corpus_health=_health_rows(tables.corpus_health), examples=_example_groups(tables.examples))
 
 
 def _data_uri(svg: bytes) -> str:

@@ -74,7 +74,8 @@ def _dated(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 def _whole_years(*axes_list) -> None:
     for axes in axes_list:
-        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        # Whole years at round steps (1960, 1970 … or 2000, 2002 …), never 2000.5.
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
 
 
 def _shorten(text: str, width: int) -> str:
@@ -82,10 +83,14 @@ def _shorten(text: str, width: int) -> str:
 
 
 def _every_year(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
-    """The rows of `frame` for each year from start to end, zeros where a year has none."""
+    """The rows of `frame` for each year from start to end: a year with no row counts zero, and
+    a running total keeps its last value."""
     years = pd.DataFrame({"year": range(start, end + 1)})
-    numbers = frame.drop(columns=[c for c in frame.columns if c != "year" and not pd.api.types.is_numeric_dtype(frame[c])])
-    return years.merge(numbers, on="year", how="left").fillna(0)
+    numbers = frame[[c for c in frame.columns if c == "year" or pd.api.types.is_numeric_dtype(frame[c])]]
+    merged = years.merge(numbers, on="year", how="left")
+    if "cumulative" in merged:
+        merged["cumulative"] = merged["cumulative"].ffill()
+    return merged.fillna(0)
 
 
 def _edges(years: pd.Series) -> list[float]:

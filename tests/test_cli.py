@@ -73,8 +73,12 @@ def test_classify_keeps_input_order(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in output.read_text().splitlines()]
     assert [r["id"] for r in rows] == ["x1", "x2", "x3"]
-    assert set(rows[0]) == {"id", "labels", "scores", "bindingness", "instruments"}
+    assert set(rows[0]) == {"id", "labels", "scores", "bindingness", "instruments", "paragraphs"}
     assert "source_code" in rows[0]["labels"] and rows[1]["labels"] == []
+    # The labelled provision's one sentence is its one paragraph, binding, carrying the label.
+    assert [(p["index"], p["start"], p["bindingness"], "source_code" in p["labels"]) for p in rows[0]["paragraphs"]] \
+        == [(0, 0, "binding", True)]
+    assert rows[0]["bindingness"] == "hard" and rows[1]["paragraphs"] == []
     assert "customs_duties_electronic_transmissions" in rows[2]["labels"]
 
 

@@ -31,11 +31,17 @@ def _corpus_and_holdout(corpus: Path | None, holdout: Path | None) -> tuple[Path
     return corpus, holdout or shared / "holdout.txt"
 
 
-def _step_progress():
+def _with_step_progress(run):
+    """Run `run(on_step)` under a progress bar (temporal split, then each cross-validation fold)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    return Progress(TextColumn("temporal split + cross-validation folds"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console)
+    try:
+        with Progress(TextColumn("temporal split + cross-validation folds"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console) as progress:
+            bar = progress.add_task("steps", total=None)
+            return run(lambda done, total: progress.update(bar, completed=done, total=total))
+    except CybernormsError as exc:
+        _fail(exc)
 
 
 @app.command()
@@ -49,13 +55,8 @@ def train(
     from pipeline.classify.build import train_model
 
     corpus, holdout = _corpus_and_holdout(corpus, holdout)
-    try:
-        with _step_progress() as progress:
-            bar = progress.add_task("steps", total=None)
-            target = train_model(corpus, holdout, version=version, seed=seed,
-                                 on_step=lambda done, total: progress.update(bar, completed=done, total=total))
-    except CybernormsError as exc:
-        _fail(exc)
+    target = _with_step_progress(lambda on_step: train_model(corpus, holdout, version=version, seed=seed,
+                                                             on_step=on_step))
     console.print(f"model saved to {target} (see MODEL_CARD.md and metrics.json)")
     _print_metrics(json.loads((target / "metrics.json").read_text()))
 
@@ -75,13 +76,8 @@ def evaluate(
 
     corpus, holdout = _corpus_and_holdout(corpus, holdout)
     found: list[dict] = []
-    try:
-        with _step_progress() as progress:
-            bar = progress.add_task("steps", total=None)
-            report = evaluate_model(corpus, holdout, seed=seed, errors=found,
-                                    on_step=lambda done, total: progress.update(bar, completed=done, total=total))
-    except CybernormsError as exc:
-        _fail(exc)
+    report = _with_step_progress(lambda on_step: evaluate_model(corpus, holdout, seed=seed, errors=found,
+                                                                on_step=on_step))
     if output:
         output.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     if errors:

@@ -23,6 +23,9 @@ from pipeline.taxonomy import LABEL_IDS
 # rarer labels (source code, data localisation, ... in the pre-2016 corpus) use the cue rules.
 MIN_POSITIVES = 8
 INNER_FOLDS = 4
+# A canonical-wording union rule stays on for a label when at least this share of the annotated
+# provisions it fires on carry the label.
+CANONICAL_MIN_PRECISION = 0.8
 # Labels with at least this many positive provisions keep their own tuned threshold.
 FULL_TRUST_POSITIVES = 30
 THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.025), 3)
@@ -110,16 +113,11 @@ def choose_rule(truth: np.ndarray, probabilities: np.ndarray | None, cue: np.nda
             score = _f1(truth, (calibrated >= threshold) | extra)
             if score > best_f1 + 1e-9:
                 best, best_f1 = LabelRule(strategy, threshold, calibration), score
-    decided = _decided(best, probabilities, cue)
-    keeps_canonical = _f1(truth, decided | canonical) >= _f1(truth, decided) - 1e-9
-    return LabelRule(best.strategy, best.threshold, best.calibration, keeps_canonical)
-
-
-def _decided(rule: LabelRule, probabilities: np.ndarray | None, cue: np.ndarray) -> np.ndarray:
-    if rule.strategy == "rule" or probabilities is None:
-        return cue.copy()
-    decided = rule.calibrate(probabilities) >= rule.threshold
-    return decided | cue if rule.strategy == "model_or_rule" else decided
+    # The canonical wording is a fixed rule, not fitted: its precision on the annotations says
+    # whether the wording reliably means the label (no hits: no evidence against it).
+    hits = int(canonical.sum())
+    keeps_canonical = hits == 0 or (truth & canonical).sum() / hits >= CANONICAL_MIN_PRECISION
+    return LabelRule(best.strategy, best.threshold, best.calibration, bool(keeps_canonical))
 
 
 def fit_classifier(examples: Sequence[AnnotatedProvision], version: str, seed: int = 0,

@@ -5,7 +5,8 @@ worded the same way in agreement after agreement; a statistical model that misse
 want of training examples in that drafting family, should not decide alone. A provision
 gets a label here when one of the label's canonical phrases (`data/canonical_<lang>.json`)
 stands in a sentence that asks something of someone (binding, weak or hortatory, by the
-modality rules) — a definition or a recital that names the topic does not count — and is not
+modality rules) and defines nothing — a definition or a recital that names the topic does
+not count — and is not
 a cross-reference: "Article 14.11 (Cross-Border Transfer of Information by Electronic
 Means)" in a dispute-settlement article names the article, it commits to nothing.
 """
@@ -68,7 +69,10 @@ def canonical_labels(texts: Sequence[str], langs: Sequence[str | None]) -> list[
                     continue
                 candidates.append((label, _sentence(text, begin, doc[end - 1].idx + len(doc[end - 1]))))
             sentences = list(dict.fromkeys(sentence for _, sentence in candidates))
-            committing = {s for s, cues in zip(sentences, modality_cues(sentences, lang)) if rule_class(cues) != "neither"}
+            # A definition ("... means ...") names the topic; it commits to nothing, even when
+            # the defined term's wording carries a modal verb ("forms that must be completed").
+            committing = {s for s, cues in zip(sentences, modality_cues(sentences, lang))
+                          if rule_class(cues) != "neither" and not cues.has("definition")}
             found.update(label for label, sentence in candidates if sentence in committing)
             results[i] = frozenset(found)
     return results

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from pipeline.sources.hyphenation import Vocabulary, build_vocabulary, keep_hyphen
+from pipeline.structure import is_page_label, looks_like_heading
 
 SOFT_HYPHEN_MARK = "\ufffe"  # pdfium's code for "hyphen that ended a line"
 
@@ -154,12 +155,21 @@ def _running_lines(pages: Sequence[PageLines], body_size: float) -> set[int]:
     bands: dict[str, float | None] = {"top": None, "bottom": None}
     for where, candidates in edges.items():
         texts = Counter(_shape(line) for _, line in candidates)
+        exact = Counter(_exact(line) for _, line in candidates)
         places = Counter(_place(line) for _, line in candidates)
         for _, line in candidates:
-            repeated = texts[_shape(line)] >= needed
-            usual_place = places[_place(line)] >= max(2, with_text / 2)
-            if not (repeated or usual_place or _PAGE_NUMBER.match(line.text)):
-                continue
+            if _heading_line(line, body_size):
+                # A chapter or article heading opening a page sits where a running header
+                # would, and "CHAPTER 12" masks like "CHAPTER 13": only its very words, in its
+                # very type, repeated on several pages make it a header (a running header
+                # repeating the chapter heading is set smaller).
+                if exact[_exact(line)] < needed:
+                    continue
+            else:
+                repeated = texts[_shape(line)] >= needed
+                usual_place = places[_place(line)] >= max(2, with_text / 2)
+                if not (repeated or usual_place or is_page_label(line.text)):
+                    continue
             running.add(id(line))
             edge = line.bottom if where == "top" else line.top
             current = bands[where]
@@ -170,11 +180,23 @@ def _running_lines(pages: Sequence[PageLines], body_size: float) -> set[int]:
     top_band, bottom_band = bands["top"], bands["bottom"]
     for page in pages:
         for line in page.lines:
+            if id(line) not in running and _heading_line(line, body_size):
+                continue  # a heading at the page top is text, whatever the band says
             if top_band is not None and line.bottom <= top_band + 0.5:
                 running.add(id(line))
             elif bottom_band is not None and line.top >= bottom_band - 0.5:
                 running.add(id(line))
     return running
+
+
+def _exact(line: TextLine) -> tuple[str, float, bool]:
+    return " ".join(line.text.split()), round(line.size * 2) / 2, line.bold
+
+
+def _heading_line(line: TextLine, body_size: float) -> bool:
+    """A structural heading ("CHAPTER 12", "Article 12.6: …") set as headings are, not as
+    running heads are (in small type)."""
+    return (line.bold or line.size >= body_size - 0.25) and looks_like_heading(line.text)
 
 
 def _place(line: TextLine) -> int:

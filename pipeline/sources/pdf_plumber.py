@@ -124,8 +124,13 @@ def _line(words: list[Word]) -> TextLine:
     for word in words:
         sizes[round(float(word["size"]), 1)] += len(word["text"])
     fontname = str(words[0].get("fontname", "")).lower()
+    text = words[0]["text"]
+    for prev, word in zip(words, words[1:]):
+        # No gap, no space: a marker in another size ("Scope" + "3") is one word as printed.
+        touching = float(word["x0"]) - float(prev["x1"]) < 0.1 * float(word["size"])
+        text += word["text"] if touching else " " + word["text"]
     return TextLine(
-        text=" ".join(w["text"] for w in words),
+        text=text,
         x0=float(words[0]["x0"]),
         x1=float(max(w["x1"] for w in words)),
         top=float(min(w["top"] for w in words)),

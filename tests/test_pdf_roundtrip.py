@@ -143,6 +143,8 @@ def test_official_layouts_parse_exactly(official, engine):
         assert all(p.chapter for p in articles), f"pta_{sample.id}: articles without a chapter"
         wrong = [(p.article_no, p.article_title) for p in articles if _title(p.article_title) != _title(want[p.article_no])]
         assert not wrong, (engine, sample.id, wrong[:5])
+        # Every footnote printed is stored once, on a provision (issue 12: footnotes table).
+        assert sorted(f.marker for f in doc.footnotes) == sorted(n.split(" ", 1)[0] for n in result.footnotes)
         annexes = [p for p in doc.provisions if p.chapter and p.chapter.startswith("ANNEX") and p.article_no is None]
         assert len(annexes) == sum(1 for b in blocks if b.kind == "annex")
     assert matched / found == 1.0 and matched / expected == 1.0, (engine, matched, found, expected)

@@ -219,11 +219,10 @@ def _running_lines(pages: Sequence[PageLines], body_size: float) -> set[int]:
     top_band, bottom_band = bands["top"], bands["bottom"]
     for page in pages:
         for line in page.lines:
-            if id(line) not in running and _heading_line(line, body_size):
-                continue  # a heading at the page top is text, whatever the band says
-            if top_band is not None and line.bottom <= top_band + 0.5:
-                running.add(id(line))
-            elif bottom_band is not None and line.top >= bottom_band - 0.5:
+            in_band = (top_band is not None and line.bottom <= top_band + 0.5
+                       or bottom_band is not None and line.top >= bottom_band - 0.5)
+            # A heading at the page top is text, whatever the band says.
+            if in_band and (id(line) in running or not _heading_line(line, body_size)):
                 running.add(id(line))
     return running
 

@@ -30,12 +30,13 @@ from pipeline.model import Run  # noqa: E402
 from pipeline.parallel import AnalysedFiles, analyse_paths, default_workers  # noqa: E402
 from pipeline.progress import report  # noqa: E402
 from pipeline.sources import list_source_files  # noqa: E402
+from pipeline.flows_paths import DEFAULT_CACHE_DIR  # noqa: E402
 from pipeline.sources.download import download_corpus, is_url  # noqa: E402
+from pipeline.sources.remote import fetch_manifest, is_manifest_file, manifest_cache_dir  # noqa: E402
 from pipeline.store import open_database  # noqa: E402
 from pipeline.store.writes import finish_run, start_run, stored_versions, write_rows  # noqa: E402
 
 BATCH_SIZE = 150
-DEFAULT_CACHE_DIR = Path("outputs/cache/tota")
 
 
 @dataclass
@@ -55,6 +56,14 @@ def download_source(source: str, cache_dir: Path) -> CorpusFiles:
 
     results = download_corpus(source, cache_dir, on_file=on_file)
     return CorpusFiles([r.path for r in results if r.path], [r.error for r in results if r.error])
+
+
+@task(name="download-manifest", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def download_manifest(source: str, folder: Path) -> CorpusFiles:
+    """Bring the texts a manifest lists (corpora/post2016.toml) into its cache folder (network I/O)."""
+    fetched = fetch_manifest(Path(source), folder)
+    report("download", len(fetched.entries), len(fetched.entries))
+    return CorpusFiles(list_source_files(fetched.folder), fetched.errors)
 
 
 @task(name="list-source", cache_policy=NO_CACHE)
@@ -126,7 +135,13 @@ def refresh(
     status = "failed"
     try:
         start_run(connection, run)
-        corpus = download_source(source, Path(cache_dir)) if is_url(source) else list_source(source)
+        if is_url(source):
+            corpus = download_source(source, Path(cache_dir))
+        elif is_manifest_file(source):
+            # A manifest's texts are kept beside the ToTA cache: outputs/cache/post2016/.
+            corpus = download_manifest(source, manifest_cache_dir(Path(source), Path(cache_dir).parent))
+        else:
+            corpus = list_source(source)
         total.add(BatchOutcome(seen=len(corpus.errors), errors=list(corpus.errors)))
         known = stored_versions(connection)
         batches = [corpus.paths[i:i + BATCH_SIZE] for i in range(0, len(corpus.paths), BATCH_SIZE)]

@@ -84,11 +84,28 @@ class Prediction:
 
 
 @dataclass(frozen=True, slots=True)
+class Footnote:
+    """A footnote of a provision: cite it as "Art. 12.15(2), fn. 12"."""
+
+    provision_id: str
+    agreement_id: str
+    marker: str  # as printed: "12", "*"
+    text: str | None  # the note itself; None when only its reference was found (HTML, text)
+    page: int | None  # the page the note is printed on (PDFs)
+    # Where the reference stands: "text" (char_offset says where in the provision's text),
+    # "heading" (on the article heading: "Scope3"), "page" (on the note's page; the
+    # reference itself was not found, so the provision is the one printed on that page).
+    placement: str
+    char_offset: int | None = None  # offset into the provision's text, after the word the reference follows
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """An agreement with its provisions: what a source yields."""
 
     agreement: Agreement
     provisions: tuple[Provision, ...]
+    footnotes: tuple[Footnote, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,8 @@ class ParsedArticle:
     page_start: int | None = None
     page_end: int | None = None
     paragraphs: tuple[ParsedParagraph, ...] = ()
+    # Footnote reference numbers printed on the heading ("Scope3" -> "3"), stripped from the title.
+    footnote_refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,7 @@ class _Heading:
     line: int  # index of the heading line
     title_lines: int  # lines after the heading line taken up by its title (0 or 1)
     body_on_line: int | None  # offset where body text starts on the heading line, if run in
+    refs: tuple[str, ...] = ()  # footnote references glued to the heading's words
 
 
 # -- terms -----------------------------------------------------------------------------------
@@ -98,6 +101,7 @@ class _Terms:
     number_words: dict[str, int]
     verbs: frozenset[str]
     number: str
+    connectors: frozenset[str]
 
 
 def _word_pattern(words: Sequence[str]) -> str:
@@ -140,10 +144,23 @@ def _terms() -> _Terms:
         number_words=number_words,
         verbs=frozenset(data["words"]["verbs"]),
         number=number,
+        connectors=frozenset(w.lower() for w in data["words"]["title_connectors"]),
     )
 
 
 # -- public entry point ----------------------------------------------------------------------
+
+
+def looks_like_heading(line: str) -> bool:
+    """Does `line` open with a chapter, section, article or annex heading word and a number?
+    (For the PDF reader: a heading at a page top is text, not a running header.)"""
+    text, _ = _clean(line)
+    terms = _terms()
+    for kind in ("article", "chapter", "section", "annex"):
+        match = terms.heading[kind].match(text)
+        if match and match.group("num"):
+            return True
+    return False
 
 
 def parse_articles(
@@ -188,6 +205,37 @@ def _inside(
     lead = len(raw) - len(raw.lstrip())
     index = bisect_right(starts, start + lead) - 1
     return index >= 0 and spans[index][1] >= start + len(raw.rstrip())
+
+
+# Page numbers and chapter-page labels of official texts ("12-5", "13A-1", "A-3", "- 4 -",
+# "Page 3 of 9"): page furniture that a reader may leave in the text between two pages.
+_PAGE_FURNITURE = re.compile(
+    r"^[\W_]*(?:(?:page|página|pagina|p\.|pág\.)\s*)?[0-9ivxlc]{1,4}"
+    r"(?:\s*(?:of|de|sur|/)\s*[0-9]{1,4})?[\W_]*$"
+    r"|^[\W_]*(?:\d{1,3}[A-Z]?|[A-Z]{1,3}|[IVXL]{1,5})(?:[-–.][A-Z\d]{1,3})?[-–]\d{1,4}[\W_]*$",
+    re.IGNORECASE,
+)
+
+
+def is_page_label(text: str) -> bool:
+    """A page number or chapter-page label standing alone: never a heading or text of its own."""
+    stripped = text.strip()
+    return bool(stripped) and len(stripped) <= 24 and bool(_PAGE_FURNITURE.match(stripped))
+
+
+# Digits glued to the end of a word of three letters or more: a footnote reference the reader
+# could not tell from the word ("Scope3", "ACTIVITIES1"); "G20", "ISO 9001" are left alone.
+_GLUED_REF = re.compile(r"(?<=[^\W\d_]{3})(\d{1,3})(?=[\s,;:.)]|$)")
+
+
+def _split_refs(title: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """Strip footnote reference numbers from a heading title; return them apart."""
+    if not title:
+        return title, ()
+    refs = tuple(_GLUED_REF.findall(title))
+    if not refs:
+        return title, ()
+    return _GLUED_REF.sub("", title).strip() or None, refs
 
 
 def _clean(raw: str) -> tuple[str, int]:
@@ -270,6 +318,10 @@ def _candidate(lines: list[_Line], index: int) -> tuple[_Heading, str] | None:
         if title and lines[index + title_lines].emphasized:
             title, extra = _title_continued(lines, index + title_lines, title)
             title_lines += extra
+        elif title and body_at is None and _title_wraps(lines, index + title_lines, title):
+            title = f"{title} {_clean(lines[index + title_lines + 1].text)[0]}"
+            title_lines += 1
+        title, refs = _split_refs(title)
         body_on_line = None
         if body_at is not None:
             body_on_line = lines[index].start + lead + match.start("rest") + body_at
@@ -281,6 +333,7 @@ def _candidate(lines: list[_Line], index: int) -> tuple[_Heading, str] | None:
             index,
             title_lines,
             body_on_line,
+            refs,
         )
         strength = {"bare": "strong", "title": "strong", "loose": "weak", "run_in": "run_in"}[form]
         return heading, strength
@@ -375,6 +428,30 @@ def _title_continued(lines: list[_Line], index: int, title: str) -> tuple[str, i
     return title, extra
 
 
+def _title_wraps(lines: list[_Line], index: int, title: str) -> bool:
+    """Does a title go on with the next line (a heading wrapped in a narrow measure)?
+
+    Yes when it was cut after a word no title ends with ("… against", "… and the") and the
+    next line is short and no sentence; or when the next line is a few capitalised words with
+    nothing to end a sentence ("Signature4", "Anti-Competitive Activities") and a block
+    starts after it: a body's first line is a sentence, not a fragment of a title.
+    """
+    if index + 2 >= len(lines):
+        return False
+    text, _ = _clean(lines[index + 1].text)
+    words = text.split()
+    if not words or len(words) > 8 or _candidate_kind(text) or _PARAGRAPH_NO.match(text + " "):
+        return False
+    if text.endswith((".", ":", ";", ",")) or not _title_like(text):
+        return False
+    last = title.split()[-1].lower() if title.split() else ""
+    if title.endswith("-") or last in _terms().connectors:
+        return True
+    after, _ = _clean(lines[index + 2].text)
+    return (len(words) <= 4 and _title_like(text, strict=True) and text[0].isupper()
+            and bool(after) and (after[0].isupper() or after[0].isdigit() or after[0] == "("))
+
+
 def _candidate_kind(text: str) -> bool:
     terms = _terms()
     return any(pattern.match(text) for pattern in terms.heading.values())
@@ -385,6 +462,9 @@ def _block_start(lines: list[_Line], index: int, headings: list[_Heading]) -> bo
     if lines[index].emphasized:
         return True
     previous = index - 1
+    # A page label left between two pages ("12-5") stands where the page broke: look past it.
+    while previous >= 0 and is_page_label(lines[previous].text):
+        previous -= 1
     if previous < 0:
         return True
     if headings and headings[-1].line + headings[-1].title_lines == previous:
@@ -471,6 +551,7 @@ class _Unit:
     heading_start: int
     body_start: int
     body_end: int
+    refs: tuple[str, ...] = ()
 
 
 def _label(heading: _Heading) -> str:
@@ -487,27 +568,32 @@ def _build_units(text: str, lines: list[_Line], headings: list[_Heading]) -> lis
     if text[:first_heading].strip():
         open_unit = _Unit("preamble", None, None, None, None, None, 0, 0, 0)
 
+    pending_refs: tuple[str, ...] = ()  # of a chapter or section heading: go with its first unit
+
     def close(at: int) -> None:
-        nonlocal open_unit
+        nonlocal open_unit, pending_refs
         if open_unit is not None:
-            units.append(replace(open_unit, body_end=at))
+            units.append(replace(open_unit, body_end=at, refs=pending_refs + open_unit.refs))
+            pending_refs = ()
         open_unit = None
 
     for heading in headings:
         line = lines[heading.line]
         close(line.start)
+        if heading.kind in ("chapter", "section"):
+            pending_refs += heading.refs
         body_start = heading.body_on_line
         if body_start is None:
             last = lines[heading.line + heading.title_lines]
             body_start = min(last.end + 1, len(text))
         if heading.kind == "chapter":
             chapter, chapter_no, section = heading.title or _label(heading), heading.number, None
-            if text[body_start : _next_start(lines, headings, heading, text)].strip():
+            if _has_text(text[body_start : _next_start(lines, headings, heading, text)]):
                 open_unit = _Unit("text", chapter, chapter_no, None, None, None, line.start, body_start, 0)
             continue
         if heading.kind == "section":
             section = _label(heading) + (f": {heading.title}" if heading.title else "")
-            if text[body_start : _next_start(lines, headings, heading, text)].strip():
+            if _has_text(text[body_start : _next_start(lines, headings, heading, text)]):
                 open_unit = _Unit("text", chapter, chapter_no, section, None, None, line.start, body_start, 0)
             continue
         if heading.kind in ("annex", "side_letter"):
@@ -516,16 +602,21 @@ def _build_units(text: str, lines: list[_Line], headings: list[_Heading]) -> lis
                 chapter += f": {heading.title}"
             chapter_no, section = heading.number, None
             open_unit = _Unit(heading.kind, chapter, chapter_no, None, None, heading.title,
-                              line.start, body_start, 0)  # fmt: skip
+                              line.start, body_start, 0, heading.refs)  # fmt: skip
             continue
         if heading.kind == "closing":
             open_unit = _Unit("conclusion", chapter, chapter_no, section, None, None,
                               line.start, line.start, 0)  # fmt: skip
             continue
         open_unit = _Unit("article", chapter, chapter_no, section, heading.number, heading.title,
-                          line.start, body_start, 0)  # fmt: skip
+                          line.start, body_start, 0, heading.refs)  # fmt: skip
     close(len(text))
     return units
+
+
+def _has_text(segment: str) -> bool:
+    """Text of its own under a chapter heading, page labels ("13-1") aside."""
+    return any(line.strip() and not is_page_label(line) for line in segment.split("\n"))
 
 
 def _next_start(lines: list[_Line], headings: list[_Heading], heading: _Heading, text: str) -> int:
@@ -606,6 +697,7 @@ def _finish(text: str, unit: _Unit, page_offsets: Sequence[int] | None) -> Parse
         page_start=page_start,
         page_end=page_end,
         paragraphs=_paragraphs(text, start, end),
+        footnote_refs=unit.refs,
     )
 
 

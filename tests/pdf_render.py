@@ -29,7 +29,7 @@ _NOTE_OPENINGS = (
     "For Party A, read with the schedule:",
 )
 
-BlockKind = Literal["chapter", "article", "title", "para"]
+BlockKind = Literal["chapter", "article", "title", "para", "section", "annex"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,11 @@ class Block:
 
     kind: BlockKind
     text: str
+    # Official layouts: a chapter or annex block names the prefix of its page labels ("12",
+    # "13A"); an article heading with `marker` gets a footnote reference glued to its last word.
+    label: str | None = None
+    marker: bool = False
+    new_page: bool = False  # start this heading on a fresh page (a heading at a page top)
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,16 @@ class PageStyle:
     hyphenate: bool = True
     justify: bool = False
     font_size: float = 10.0
+    # Official layouts (treaty texts as governments publish them):
+    # chapter-page labels ("{label}-{n}": "12-5", "13A-1"), numbered from 1 in each chapter or
+    # annex, at the page top or bottom; chapters and annexes start on a new page; chapter,
+    # section and annex headings centred; article headings wrapped within `heading_width` of
+    # the column.
+    page_label: str | None = None
+    page_label_at: Literal["top", "bottom"] = "bottom"
+    chapter_new_page: bool = False
+    centre_headings: bool = False
+    heading_width: float = 1.0
 
 
 @dataclass
@@ -78,10 +93,14 @@ class _Layout:
             self.family = "Times"
         self.col_w = (PAGE_W - 2 * MARGIN_X - GUTTER * (style.columns - 1)) / style.columns
         self.chapter = ""
+        self.label_prefix = ""
+        self.label_page = 0
+        self.page_has_text = False
         self.page_footnotes: list[str] = []
         self.footnotes: list[str] = []
         self.paragraphs_seen = 0
         self.hyphenate_now = style.hyphenate
+        self._centre_title = False
         self.pages = 0
         self.col = 0
         self.y = 0.0
@@ -107,6 +126,8 @@ class _Layout:
             self._finish_page()
         self.pdf.add_page()
         self.pages += 1
+        self.label_page += 1
+        self.page_has_text = False
         self.col = 0
         self.y = MARGIN_TOP + self.style.font_size
         if self.style.running_header:
@@ -130,6 +151,11 @@ class _Layout:
             text = self.style.page_number.format(n=self.pages)
             pdf.set_font(self.family, "", 9)
             pdf.text((PAGE_W - pdf.get_string_width(text)) / 2, PAGE_H - 38, text)
+        if self.style.page_label and self.label_prefix:
+            text = self.style.page_label.format(label=self.label_prefix, n=self.label_page)
+            pdf.set_font(self.family, "", 10)
+            y = 44 if self.style.page_label_at == "top" else PAGE_H - 38
+            pdf.text((PAGE_W - pdf.get_string_width(text)) / 2, y, text)
 
     def _advance(self, height: float) -> None:
         """Move to the next line, breaking to the next column or page when full."""
@@ -185,12 +211,15 @@ class _Layout:
                 return word[:cut] + "-", word[cut:]
         return "", word
 
-    def _draw_line(self, words: list[str], justify: bool) -> float:
+    def _draw_line(self, words: list[str], justify: bool, centre: bool = False) -> float:
         """Draw one line at the current position; returns its right edge."""
         x0 = self._x0()
+        if centre:
+            x0 += (self.col_w - self._width(" ".join(words))) / 2
         if not justify or len(words) < 2:
             text = " ".join(words)
             self.pdf.text(x0, self.y, text)
+            self.page_has_text = True
             return x0 + self._width(text)
         widths = [self._width(w) for w in words]
         gap = (self.col_w - sum(widths)) / (len(words) - 1)
@@ -212,12 +241,30 @@ class _Layout:
         self.pdf.set_font(self.family, "", size * 0.6)
         self.pdf.text(x + 0.6, self.y - size * 0.38, str(n))
 
+    def _heading_marker(self, x: float, words: list[str]) -> None:
+        """A footnote reference glued to a heading's last word, in nearly the heading's size:
+        what official PDFs do and what engines cannot tell from the word by its size."""
+        n = len(self.footnotes) + 1
+        note = f"{n} For greater certainty, the heading “{' '.join(words[-3:])}” is explained here."
+        self.footnotes.append(note)
+        self.page_footnotes.append(note)
+        size = self.pdf.font_size_pt
+        self.pdf.set_font(self.family, "B", size * 0.85)
+        self.pdf.text(x + 0.3, self.y - size * 0.2, str(n))
+
     def block(self, block: Block) -> None:
         size = self.style.font_size
         heading = block.kind != "para"
+        if block.kind in ("chapter", "annex") and self.style.chapter_new_page or block.new_page:
+            if self.page_has_text:
+                self._new_page()
+            if block.kind in ("chapter", "annex"):
+                self.label_page = 1
+        if block.kind in ("chapter", "annex") and block.label is not None:
+            self.label_prefix = block.label
         if block.kind == "chapter":
             self.chapter = block.text
-        if heading and block.kind != "title":
+        if heading and block.kind != "title" and self.page_has_text:
             self._advance(self.leading * 0.8)  # extra space above a heading
         self.pdf.set_font(self.family, "B" if heading else "", size + (1 if heading else 0))
         words = block.text.split()
@@ -225,7 +272,14 @@ class _Layout:
             return
         # Typesetters hyphenate running text, not headings.
         self.hyphenate_now = self.style.hyphenate and not heading
+        full_width = self.col_w
+        if block.kind == "article":
+            self.col_w = full_width * self.style.heading_width
         lines = self._break_lines(words)
+        self.col_w = full_width
+        centre = self.style.centre_headings and block.kind in ("chapter", "section", "annex", "title") and (
+            block.kind != "title" or self._centre_title)
+        self._centre_title = centre if block.kind != "title" else self._centre_title
         marker = False
         if block.kind == "para":
             self.paragraphs_seen += 1
@@ -233,10 +287,12 @@ class _Layout:
             marker = bool(every) and self.paragraphs_seen % every == 0
         for i, line in enumerate(lines):
             last = i == len(lines) - 1
-            right = self._draw_line(line, self.style.justify and not heading and not last)
+            right = self._draw_line(line, self.style.justify and not heading and not last, centre)
             if last and marker:
                 self._footnote_marker(right, words)
                 self.pdf.set_font(self.family, "", size)
+            if last and block.marker:
+                self._heading_marker(right, words)
             self._advance(self.leading)
         if not heading:
             self._advance(self.leading * 0.4)

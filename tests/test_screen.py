@@ -15,7 +15,7 @@ from tests.conftest import requires_tota
 
 def test_short_words_need_word_boundaries() -> None:
     assert could_be_cyber("the ICT sector") and not could_be_cyber("strict rules of origin")
-    assert could_be_cyber("personal DATA") and not could_be_cyber("metadatabase of tariffs")
+    assert could_be_cyber("personal DATA") and not could_be_cyber("metadata of tariffs")
 
 
 def test_every_cue_phrase_passes_its_own_screen() -> None:

@@ -188,3 +188,66 @@ def test_plain_text_round_trip_over_many_tota_agreements():
     assert len(chosen) == 30
     precision, recall = totals[2] / totals[1], totals[2] / totals[0]
     assert precision >= 0.98 and recall >= 0.98, (precision, recall)
+
+
+# -- official layouts (issue 12): what a reader leaves of an official PDF's page ----------------
+
+OFFICIAL_TEXT = """CHAPTER 12
+ELECTRONIC COMMERCE1
+Section A
+General Provisions
+Article 12.1: Definitions
+For the purposes of this Chapter, digital product means a computer programme.
+Article 12.2: Scope3
+1. This Chapter shall apply to measures affecting trade by electronic means.
+2. This Chapter shall not apply to government procurement.
+12-4
+Article 12.3: Electronic Authentication and Electronic
+Signature4
+1. Except in circumstances otherwise provided for under its law, a Party shall not deny the
+legal validity of a signature solely on the basis that the signature is in electronic form.
+Article 12.4: Appropriate Measures against
+Anti-Competitive Activities
+Each Party shall adopt or maintain measures to proscribe anti-competitive business conduct
+12-5
+Article 12.5: Cooperation5
+The Parties shall cooperate.
+ANNEX 12-A
+CONTACT POINTS
+1. Each Party shall designate a contact point.
+CHAPTER 13
+COMPETITION
+13-1
+Article 13.1: Objectives
+The Parties recognise the importance of competition.
+ANNEX 13A
+TRANSPARENCY
+1. Each Party shall publish its measures.
+"""
+
+
+def test_official_layout_patterns_in_text():
+    articles = parse_articles(OFFICIAL_TEXT)
+    found = [(a.kind, a.article_no, a.article_title, a.chapter, a.section, a.footnote_refs) for a in articles]
+    assert found == [
+        ("article", "12.1", "Definitions", "ELECTRONIC COMMERCE", "Section A: General Provisions", ("1",)),
+        ("article", "12.2", "Scope", "ELECTRONIC COMMERCE", "Section A: General Provisions", ("3",)),
+        ("article", "12.3", "Electronic Authentication and Electronic Signature", "ELECTRONIC COMMERCE",
+         "Section A: General Provisions", ("4",)),
+        ("article", "12.4", "Appropriate Measures against Anti-Competitive Activities", "ELECTRONIC COMMERCE",
+         "Section A: General Provisions", ()),
+        ("article", "12.5", "Cooperation", "ELECTRONIC COMMERCE", "Section A: General Provisions", ("5",)),
+        ("annex", None, "CONTACT POINTS", "ANNEX 12-A: CONTACT POINTS", None, ()),
+        ("article", "13.1", "Objectives", "COMPETITION", None, ()),
+        ("annex", None, "TRANSPARENCY", "ANNEX 13A: TRANSPARENCY", None, ()),
+    ]
+    # The chapter heading's own reference ("COMMERCE1") goes with the chapter's first article.
+    assert articles[4].text == "The Parties cooperate.".replace("cooperate", "shall cooperate")
+
+
+def test_page_labels_and_glued_numbers_that_are_not_references():
+    assert parse_articles("Article 1: Cooperation with the G20\nThe Parties cooperate.\n")[0].footnote_refs == ()
+    text = "Article 1.1: Scope\nThe Parties agree.\nA-3\nArticle 1.2: Annex 2\nThe Parties shall report.\n"
+    articles = parse_articles(text)
+    assert [(a.article_no, a.article_title, a.footnote_refs) for a in articles] == [
+        ("1.1", "Scope", ()), ("1.2", "Annex 2", ())]

@@ -243,3 +243,60 @@ def score(sample: SampleAgreement, found: list[tuple[str | None, str]]) -> Score
             else:
                 mismatches.append(f"pta_{sample.id} article {expected[i].number}")
     return Score(len(expected), len(found), matched, equal, tuple(mismatches))
+
+
+# -- official layouts ----------------------------------------------------------------------------
+# Treaty texts as governments publish them (CPTPP, RCEP, the UK and EU agreements): each chapter
+# on a new page under a two-line capitals heading ("CHAPTER 12" / "ELECTRONIC COMMERCE"),
+# sections likewise ("Section A" / "General Provisions"), "Article 12.6: Title" headings that
+# wrap, footnote references glued to heading words ("Scope3"), headings at page tops, annexes
+# after chapters ("ANNEX 12-A", "ANNEX 13A"). Chosen outside the hold-out and the set above,
+# with "12.6"-style numbers.
+OFFICIAL_IDS = (331, 104, 329)
+_SECTION_TITLES = ("General Provisions", "Specific Commitments", "Institutional Provisions")
+
+
+def _chapter_no(chapter: SampleChapter, index: int) -> str:
+    # Chapters numbered in words ("CHAPTER TWO") get figures in the page labels, as printed.
+    token = (chapter.label or "").split()[-1:]
+    return token[0] if token and token[0].isdigit() else str(index + 1)
+
+
+def official_blocks(sample: SampleAgreement, variant: int) -> list[Block]:
+    """Blocks of `sample` in an official layout; `variant` varies annex numbering and where
+    headings fall (every article heading with a footnote reference, every one on a fresh page)."""
+    blocks = [Block("para", p) for p in paragraphs(sample.preamble)]
+    marker_every, page_every = (3, 4) if variant % 2 == 0 else (4, 3)
+    count = 0
+    last = len(sample.chapters) - 1
+    for index, chapter in enumerate(sample.chapters):
+        number = _chapter_no(chapter, index)
+        if chapter.label:
+            blocks.append(Block("chapter", chapter.label.upper(), label=number))
+            if chapter.name:
+                blocks.append(Block("title", chapter.name.upper()))
+        sections = len(chapter.articles) >= 6
+        half = len(chapter.articles) // 2
+        for position, article in enumerate(chapter.articles):
+            if sections and position in (0, half):
+                letter = "A" if position == 0 else "B"
+                blocks += [Block("section", f"Section {letter}"),
+                           Block("title", _SECTION_TITLES[(index + (position > 0)) % len(_SECTION_TITLES)])]
+            count += 1
+            title = article.title
+            heading = f"Article {article.number}" + (f": {title}" if title else "")
+            blocks.append(Block("article", heading, marker=bool(title) and count % marker_every == 0,
+                                new_page=count % page_every == 0 and position > 0))
+            blocks += [Block("para", p) for p in paragraphs(article.text)]
+        if index % 3 == 1 and index != last:
+            annex = f"{number}-A" if variant % 2 == 0 else f"{number}A"
+            blocks += [
+                Block("annex", f"ANNEX {annex}", label=annex.replace("-", "")),
+                Block("title", "CONTACT POINTS"),
+                Block("para", f"1. For the purposes of this Annex, each Party shall designate a contact point "
+                              f"for the matters covered by Chapter {number}."),
+                Block("para", f"2. The contact points shall be notified within 60 days of the entry into force "
+                              f"of this Agreement."),
+            ]
+    blocks += [Block("para", p) for p in paragraphs(sample.conclusion)]
+    return blocks

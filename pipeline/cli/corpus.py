@@ -18,7 +18,8 @@ from pipeline.store.database import DEFAULT_DB_PATH
 @app.command()
 def refresh(
     source: Annotated[Optional[str], typer.Option(
-        "--source", help="Folder of ToTA XML (and PDF/HTML/text) files, one file, or a base URL. "
+        "--source", help="Folder of ToTA XML (and PDF/HTML/text) files, one file, a base URL, or a manifest "
+        "of texts on publishers' sites (corpora/post2016.toml). "
         "Default: $CYBERNORMS_SOURCE, else the public ToTA repository.")] = None,
     db: DbOption = DEFAULT_DB_PATH,
     model: Annotated[str, typer.Option(help="'default' (newest trained model), 'lexicon', or a model folder.")] = "default",

@@ -13,7 +13,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +41,7 @@ class Fetched:
     path: Path | None
     error: str | None = None
     from_cache: bool = False
+    status: int | None = None  # the server's last answer (None: it did not answer)
 
 
 def is_url(location: str) -> bool:
@@ -112,6 +113,32 @@ def download_corpus(
     return results
 
 
+def download_urls(
+    urls: Mapping[str, str],
+    cache_dir: Path,
+    *,
+    workers: int = DEFAULT_WORKERS,
+    retries: int = DEFAULT_RETRIES,
+    timeout: float = 30.0,
+) -> list[Fetched]:
+    """Fetch each `name -> url` into cache_dir/name: the same retries, checksums, ETags and
+    offline fallback as `download_corpus`, for texts that live at addresses of their own (a
+    manifest's `url` entries). One result per name, in order."""
+    for name, url in urls.items():
+        if not is_url(url):
+            raise SourceError(url, f"is not an http(s) URL (for {name})")
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    checksums = _load_checksums(cache_dir)
+    lock = threading.Lock()
+    with httpx.Client(timeout=timeout, follow_redirects=True) as client:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            results = list(pool.map(
+                lambda item: _fetch_one(client, item[1], cache_dir / item[0], checksums, lock, retries),
+                urls.items()))
+    _save_checksums(cache_dir, checksums)
+    return results
+
+
 def _fetch_one(client: httpx.Client, url: str, target: Path, checksums: dict, lock: threading.Lock,
                retries: int) -> Fetched:
     name = target.name
@@ -120,26 +147,28 @@ def _fetch_one(client: httpx.Client, url: str, target: Path, checksums: dict, lo
     cached_ok = known is not None and target.exists() and content_hash(target.read_bytes()) == known["sha256"]
     headers = {"If-None-Match": known["etag"]} if cached_ok and known.get("etag") else {}
     last_error = ""
+    status: int | None = None
     for attempt in range(retries + 1):
         try:
             response = client.get(url, headers=headers)
         except httpx.HTTPError as exc:
             last_error = f"{type(exc).__name__}: {exc}"
         else:
+            status = response.status_code
             if response.status_code == 304 and cached_ok:
-                return Fetched(name, target, from_cache=True)
+                return Fetched(name, target, from_cache=True, status=304)
             if response.status_code == 200:
                 data = response.content
                 if len(data) > MAX_DOWNLOAD_BYTES:
-                    return Fetched(name, None, f"{url}: {len(data):,} bytes, over the download limit")
+                    return Fetched(name, None, f"{url}: {len(data):,} bytes, over the download limit", status=200)
                 partial = target.with_suffix(target.suffix + ".part")
                 partial.write_bytes(data)
                 partial.replace(target)  # atomic: a crash never leaves a truncated file in the cache
                 with lock:
                     checksums[name] = {"sha256": content_hash(data), "etag": response.headers.get("etag")}
-                return Fetched(name, target)
+                return Fetched(name, target, status=200)
             if response.status_code == 404:
-                return Fetched(name, None, f"{url}: not found (HTTP 404)")
+                return Fetched(name, None, f"{url}: not found (HTTP 404)", status=404)
             last_error = f"HTTP {response.status_code}"
             if response.status_code < 500 and response.status_code != 429:
                 break  # a client error will not go away on retry
@@ -147,8 +176,8 @@ def _fetch_one(client: httpx.Client, url: str, target: Path, checksums: dict, lo
             time.sleep(min(0.2 * 2**attempt, 5.0))
     if cached_ok:
         # Offline or failing server: the verified cached copy is still good.
-        return Fetched(name, target, from_cache=True)
-    return Fetched(name, None, f"{url}: download failed after {retries + 1} attempts ({last_error})")
+        return Fetched(name, target, from_cache=True, status=status)
+    return Fetched(name, None, f"{url}: download failed after {retries + 1} attempts ({last_error})", status=status)
 
 
 def _load_checksums(cache_dir: Path) -> dict:

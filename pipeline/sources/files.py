@@ -21,10 +21,13 @@ from typing import Any
 
 from pipeline.errors import SourceError
 from pipeline.model import Agreement, Document, Provision, content_hash, provision_id
+from pipeline.sources.footnotes import attach_footnotes
 from pipeline.sources.html import html_to_text
 from pipeline.sources.language import detect_language
 from pipeline.sources.manifest import Manifest, SourceMetadata, load_sidecar, warn_missing
 from pipeline.sources.pdf import DEFAULT_PDF_ENGINE, PDF_ENGINES, read_pdf
+from pipeline.sources.pdf_layout import Footnote as PageNote
+from pipeline.sources.pdf_layout import FootnoteReference
 from pipeline.sources.text import plain_text
 from pipeline.structure import ParsedArticle, parse_articles
 
@@ -53,6 +56,8 @@ class _Extracted:
     page_offsets: tuple[int, ...] | None
     emphasis: tuple[tuple[int, int], ...]
     title: str | None = None
+    notes: tuple[PageNote, ...] = ()  # PDF footnotes and where their references stood
+    references: tuple[FootnoteReference, ...] = ()
 
 
 # -- discovery -------------------------------------------------------------------------------
@@ -130,7 +135,8 @@ def read_document(
         # entry must re-ingest the agreement, as a changed file does.
         digest = content_hash(f"{digest}\n{metadata!r}".encode("utf-8"))
     agreement = _agreement(path, merged, metadata, digest)
-    return Document(agreement, tuple(_provisions(agreement.id, articles)))
+    footnotes = attach_footnotes(agreement.id, articles, merged.notes, merged.references, merged.page_offsets)
+    return Document(agreement, tuple(_provisions(agreement.id, articles)), footnotes)
 
 
 def _extract(path: Path, pdf_engine: str) -> _Extracted:
@@ -140,7 +146,8 @@ def _extract(path: Path, pdf_engine: str) -> _Extracted:
         raise SourceError(path, f"has an unsupported type {path.suffix or '(no suffix)'!r}", f"supported: {suffixes}")
     if kind == "pdf":
         laid_out = read_pdf(path, pdf_engine)
-        return _Extracted("pdf", laid_out.text, laid_out.page_offsets, laid_out.emphasis)
+        return _Extracted("pdf", laid_out.text, laid_out.page_offsets, laid_out.emphasis,
+                          notes=laid_out.footnotes, references=laid_out.references)
     data = _read_bytes(path)
     if kind == "html":
         html = html_to_text(data)
@@ -176,8 +183,12 @@ def _merge(parts: Sequence[_Extracted]) -> _Extracted:
     texts: list[str] = []
     pages: list[int] = []
     emphasis: list[tuple[int, int]] = []
+    notes: list[PageNote] = []
+    references: list[FootnoteReference] = []
     offset = 0
     for part in parts:
+        notes.extend(PageNote(note.page + len(pages), note.marker, note.text) for note in part.notes)
+        references.extend(FootnoteReference(offset + r.offset, r.marker) for r in part.references)
         pages.extend(offset + o for o in (part.page_offsets or (0,)))
         emphasis.extend((offset + a, offset + b) for a, b in part.emphasis)
         texts.append(part.text)
@@ -185,7 +196,8 @@ def _merge(parts: Sequence[_Extracted]) -> _Extracted:
     kinds = [p.source for p in parts]
     source = max(set(kinds), key=kinds.count)
     has_pages = any(p.page_offsets for p in parts)
-    return _Extracted(source, "\n".join(texts), tuple(pages) if has_pages else None, tuple(emphasis), parts[0].title)
+    return _Extracted(source, "\n".join(texts), tuple(pages) if has_pages else None, tuple(emphasis), parts[0].title,
+                      tuple(notes), tuple(references))
 
 
 def _hash(parts: Sequence[Path]) -> str:

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 MANIFEST_NAME = "sources.toml"
 _FIELDS = {
     "id", "name", "parties", "date_signed", "date_in_force", "type", "language", "status",
-    "composition", "region", "file", "files", "directory", "treaty",
+    "composition", "region", "file", "files", "directory", "treaty", "url", "landing_page", "digital_part",
 }  # fmt: skip
 
 
@@ -43,6 +43,11 @@ class SourceMetadata:
     files: tuple[str, ...] = ()  # paths relative to the manifest's folder, "/"-separated
     directory: str | None = None  # a folder holding one agreement split into several files
     treaty: str | None = None  # agreements declaring the same treaty are versions of one treaty
+    # Remote texts (corpora/post2016.toml): where the publisher serves the text, the page that
+    # lists it, and which part of the agreement holds the digital rules.
+    url: str | None = None
+    landing_page: str | None = None
+    digital_part: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +74,17 @@ def load_manifest(directory: Path) -> Manifest:
     path = directory / MANIFEST_NAME
     if not path.is_file():
         return Manifest(directory)
+    return load_manifest_file(path)
+
+
+def load_manifest_file(path: Path) -> Manifest:
+    """Read a manifest of any name (`corpora/post2016.toml`); its files are relative to its folder."""
     data = _read_toml(path)
     tables = data.get("agreement", [])
     if not isinstance(tables, list):
         raise SourceError(path, "`agreement` must be an array of tables", "write each one as [[agreement]]")
     entries = tuple(_metadata(table, path, index) for index, table in enumerate(tables, start=1))
-    return Manifest(directory, entries)
+    return Manifest(path.parent, entries)
 
 
 def load_sidecar(path: Path) -> SourceMetadata | None:
@@ -142,7 +152,17 @@ def _metadata(table: Any, path: Path, index: int | None) -> SourceMetadata:
         files=tuple(str(PurePosixPath(f)) for f in files),
         directory=str(PurePosixPath(table["directory"])) if "directory" in table else None,
         treaty=_optional_str(table, "treaty", path, where),
+        url=_url(table, "url", path, where),
+        landing_page=_url(table, "landing_page", path, where),
+        digital_part=_optional_str(table, "digital_part", path, where),
     )
+
+
+def _url(table: dict[str, Any], key: str, path: Path, where: str) -> str | None:
+    value = _optional_str(table, key, path, where)
+    if value is not None and not value.lower().startswith(("http://", "https://")):
+        raise SourceError(path, f"{where}: `{key}` {value!r} is not an http(s) URL", "give the publisher's full address")
+    return value
 
 
 def _optional_str(table: dict[str, Any], key: str, path: Path, where: str) -> str | None:

@@ -21,8 +21,38 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from pipeline.sources.hyphenation import Vocabulary, build_vocabulary, keep_hyphen
+from pipeline.structure import is_page_label, looks_like_heading
 
 SOFT_HYPHEN_MARK = "\ufffe"  # pdfium's code for "hyphen that ended a line"
+# Engines leave a footnote reference they take out of a line as "\ue000<marker>\ue001" (private
+# use characters, never in a text) where it stood, so that the layout can note where in the
+# running text each reference was, then drop it: a footnote is cited with its paragraph.
+MARKER_OPEN, MARKER_CLOSE = "\ue000", "\ue001"
+_MARKER_TOKEN = re.compile(f" ?{MARKER_OPEN}([^{MARKER_CLOSE}]*){MARKER_CLOSE}")
+
+
+def marker_token(marker: str) -> str:
+    return f"{MARKER_OPEN}{marker}{MARKER_CLOSE}"
+
+
+def _take_markers(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """Remove marker tokens from a line; return it with (position in the result, marker)."""
+    if MARKER_OPEN not in text:
+        return text, []
+    found: list[tuple[int, str]] = []
+    parts: list[str] = []
+    length = last = 0
+    for match in _MARKER_TOKEN.finditer(text):
+        parts.append(text[last : match.start()])
+        length += match.start() - last
+        found.append((length, match.group(1)))
+        last = match.end()
+    parts.append(text[last:])
+    return "".join(parts), found
+
+
+def _visible(text: str) -> str:
+    return _MARKER_TOKEN.sub("", text) if MARKER_OPEN in text else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +84,12 @@ class Footnote:
 
 
 @dataclass(frozen=True, slots=True)
+class FootnoteReference:
+    offset: int  # where in the running text the reference stood (after the word it follows)
+    marker: str
+
+
+@dataclass(frozen=True, slots=True)
 class LaidOutText:
     """Running text of a document, one paragraph per line, with where each page begins."""
 
@@ -62,6 +98,7 @@ class LaidOutText:
     footnotes: tuple[Footnote, ...]
     emphasis: tuple[tuple[int, int], ...]  # spans set bold or larger: heading evidence
     pages_without_text: tuple[int, ...]
+    references: tuple[FootnoteReference, ...] = ()  # superscript markers taken out of the text
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +124,7 @@ def lay_out(pages: Sequence[PageLines]) -> LaidOutText:
     """Turn the pages of one document into running text (see the module docstring)."""
     all_lines = [line for page in pages for line in page.lines]
     if not all_lines:
-        return LaidOutText("", tuple(0 for _ in pages), (), (), tuple(p.number for p in pages))
+        return LaidOutText("", tuple(0 for _ in pages), (), (), tuple(p.number for p in pages), ())
     body_size = _body_size(all_lines)
     running = _running_lines(pages, body_size)
     footnotes: list[Footnote] = []
@@ -102,8 +139,8 @@ def lay_out(pages: Sequence[PageLines]) -> LaidOutText:
             empty_pages.append(page.number)
         placed.extend(_reading_order(page, body))
     placed = _with_margins(placed)
-    text, page_offsets, emphasis = _paragraphs(placed, pages, body_size)
-    return LaidOutText(text, page_offsets, tuple(footnotes), emphasis, tuple(empty_pages))
+    text, page_offsets, emphasis, references = _paragraphs(placed, pages, body_size)
+    return LaidOutText(text, page_offsets, tuple(footnotes), emphasis, tuple(empty_pages), references)
 
 
 # -- statistics ----------------------------------------------------------------------------
@@ -154,12 +191,24 @@ def _running_lines(pages: Sequence[PageLines], body_size: float) -> set[int]:
     bands: dict[str, float | None] = {"top": None, "bottom": None}
     for where, candidates in edges.items():
         texts = Counter(_shape(line) for _, line in candidates)
+        exact = Counter(_exact(line) for _, line in candidates)
         places = Counter(_place(line) for _, line in candidates)
         for _, line in candidates:
-            repeated = texts[_shape(line)] >= needed
-            usual_place = places[_place(line)] >= max(2, with_text / 2)
-            if not (repeated or usual_place or _PAGE_NUMBER.match(line.text)):
-                continue
+            if _heading_line(line, body_size):
+                # A chapter or article heading opening a page sits where a running header
+                # would, and "CHAPTER 12" masks like "CHAPTER 13": only its very words, in its
+                # very type, repeated on several pages make it a header (a running header
+                # repeating the chapter heading is set smaller).
+                if exact[_exact(line)] < needed:
+                    continue
+            else:
+                repeated = texts[_shape(line)] >= needed
+                # A page's only footnote sits apart at the foot, often at the same height:
+                # the place alone does not make it a footer.
+                usual_place = places[_place(line)] >= max(2, with_text / 2) and not (
+                    where == "bottom" and _footnote_like(line, body_size))
+                if not (repeated or usual_place or is_page_label(line.text)):
+                    continue
             running.add(id(line))
             edge = line.bottom if where == "top" else line.top
             current = bands[where]
@@ -170,11 +219,29 @@ def _running_lines(pages: Sequence[PageLines], body_size: float) -> set[int]:
     top_band, bottom_band = bands["top"], bands["bottom"]
     for page in pages:
         for line in page.lines:
-            if top_band is not None and line.bottom <= top_band + 0.5:
-                running.add(id(line))
-            elif bottom_band is not None and line.top >= bottom_band - 0.5:
+            in_band = (top_band is not None and line.bottom <= top_band + 0.5
+                       or bottom_band is not None and line.top >= bottom_band - 0.5)
+            # A heading at the page top is text, whatever the band says.
+            if in_band and (id(line) in running or not _heading_line(line, body_size)):
                 running.add(id(line))
     return running
+
+
+def _footnote_like(line: TextLine, body_size: float) -> bool:
+    """Small type opening with a note number and going on in words ("3 For greater certainty …")."""
+    match = _FOOTNOTE_START.match(line.text)
+    return (line.size < body_size * 0.9 and match is not None and not is_page_label(line.text)
+            and len(line.text[match.end():].split()) >= 3)
+
+
+def _exact(line: TextLine) -> tuple[str, float, bool]:
+    return " ".join(line.text.split()), round(line.size * 2) / 2, line.bold
+
+
+def _heading_line(line: TextLine, body_size: float) -> bool:
+    """A structural heading ("CHAPTER 12", "Article 12.6: …") set as headings are, not as
+    running heads are (in small type)."""
+    return (line.bold or line.size >= body_size - 0.25) and looks_like_heading(line.text)
 
 
 def _place(line: TextLine) -> int:
@@ -220,21 +287,30 @@ def _split_footnotes(
 
 
 def _drop_orphan_markers(lines: list[TextLine], body_size: float) -> list[TextLine]:
-    """Drop footnote reference numbers that an engine returned as lines of their own.
+    """Take out footnote reference numbers that an engine returned as lines of their own.
 
     A superscript set after the last word of a paragraph can land on its own line; it is a
-    digit or two in small type beside a line of body text.
+    digit or two in small type beside a line of body text. It goes back onto that line as a
+    marker token when it sits at the line's end (so its place is known), else it is dropped.
     """
-    def orphan(line: TextLine) -> bool:
+    def beside(line: TextLine) -> TextLine | None:
         if line.size >= body_size * 0.8 or not re.fullmatch(r"[\d*†‡]{1,3}", line.text.strip()):
-            return False
-        return any(
-            other is not line and other.size >= body_size * 0.9
+            return None
+        return next((
+            other for other in lines
+            if other is not line and other.size >= body_size * 0.9
             and other.top - body_size < line.top < other.bottom
-            for other in lines
-        )  # fmt: skip
+        ), None)  # fmt: skip
 
-    return [line for line in lines if not orphan(line)]
+    kept: list[TextLine] = []
+    tokens: dict[int, str] = {}
+    for line in lines:
+        other = beside(line)
+        if other is None:
+            kept.append(line)
+        elif abs(line.x0 - other.x1) < body_size:
+            tokens[id(other)] = tokens.get(id(other), "") + marker_token(line.text.strip())
+    return [replace(line, text=line.text + tokens[id(line)]) if id(line) in tokens else line for line in kept]
 
 
 # -- columns and reading order -------------------------------------------------------------
@@ -364,6 +440,7 @@ def _typical_pitch(placed: Sequence[_Placed], body_size: float) -> float:
 
 def _starts_paragraph(prev: _Placed, cur: _Placed, pitch: float, body_size: float) -> bool:
     a, b = prev.line, cur.line
+    a = replace(a, text=_visible(a.text)) if MARKER_OPEN in a.text else a
     # Bold lines stay apart: a heading's second line and the next heading look the same
     # here, and the structure parser can tell them apart by their words.
     if a.bold or b.bold or abs(a.size - b.size) > 0.6:
@@ -402,8 +479,9 @@ def _join(text: str, nxt: str, vocab: Vocabulary | None) -> str:
 
 def _paragraphs(
     placed: Sequence[_Placed], pages: Sequence[PageLines], body_size: float
-) -> tuple[str, tuple[int, ...], tuple[tuple[int, int], ...]]:
-    vocab = build_vocabulary(p.line.text for p in placed)
+) -> tuple[str, tuple[int, ...], tuple[tuple[int, int], ...], tuple[FootnoteReference, ...]]:
+    vocab = build_vocabulary(_visible(p.line.text) for p in placed)
+    references: list[FootnoteReference] = []
     pitch = _typical_pitch(placed, body_size)
     paragraphs: list[str] = []
     emphasis: list[tuple[int, int]] = []
@@ -424,7 +502,8 @@ def _paragraphs(
     prev: _Placed | None = None
     for item in placed:
         line = item.line
-        text = " ".join(line.text.split())
+        text, markers = _take_markers(" ".join(line.text.split()))
+        text = text.strip()
         if not text:
             continue
         if prev is None or _starts_paragraph(prev, item, pitch, body_size):
@@ -437,11 +516,12 @@ def _paragraphs(
             # The page begins where this line's text begins in the joined paragraph.
             position = offset + len(current) - len(text)
         page_start.setdefault(item.page, position)
+        references.extend(FootnoteReference(position + min(at, len(text)), marker) for at, marker in markers)
         prev = item
     finish()
     text = "\n".join(paragraphs)
     page_offsets = _fill_offsets([p.number for p in pages], page_start, len(text))
-    return text, page_offsets, tuple(emphasis)
+    return text, page_offsets, tuple(emphasis), tuple(references)
 
 
 def _fill_offsets(numbers: list[int], starts: dict[int, int], end: int) -> tuple[int, ...]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from pipeline.sources.pdf_layout import SOFT_HYPHEN_MARK, PageLines, TextLine
+from pipeline.sources.pdf_layout import SOFT_HYPHEN_MARK, PageLines, TextLine, marker_token
 
 # A line ends at PDFium's CRLF, or after a hyphen PDFium has joined to the next line.
 _LINE = re.compile(r"[^\r\n\ufffe]*\ufffe?")
@@ -72,7 +72,8 @@ def _page_lines(textpage: pdfium.PdfTextPage, height: float) -> Iterator[TextLin
 
 
 def _drop_markers(raw: object, line: str, first: int, size: float) -> str:
-    """Remove footnote reference markers: digits set well below the line's type size."""
+    """Take out footnote reference markers (digits set well below the line's type size),
+    leaving a marker token where each stood (see pdf_layout.MARKER_OPEN)."""
     cuts: list[tuple[int, int]] = []
     for match in _MARKER.finditer(line):
         # Walk back from the last digit while the digits are small: "article 27" + "27".
@@ -85,7 +86,7 @@ def _drop_markers(raw: object, line: str, first: int, size: float) -> str:
         if start < match.end():
             cuts.append((start, match.end()))
     for start, end in reversed(cuts):
-        line = line[:start] + line[end:]
+        line = line[:start] + marker_token(line[start:end]) + line[end:]
     return line
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pdfplumber
 
-from pipeline.sources.pdf_layout import PageLines, TextLine
+from pipeline.sources.pdf_layout import PageLines, TextLine, marker_token
 
 Word = dict[str, Any]
 _MARKER_TEXT = re.compile(r"[\d*†‡]{1,3}")
@@ -51,26 +51,33 @@ def words_to_lines(words: Sequence[Word], width: float) -> list[TextLine]:
 
 
 def _drop_markers(words: Sequence[Word]) -> list[Word]:
-    """Remove superscript footnote markers: small digits raised beside the end of a word."""
+    """Take out superscript footnote markers (small digits raised beside the end of a word),
+    leaving a marker token on the word they follow (see pdf_layout.MARKER_OPEN)."""
     normal = sorted(words, key=lambda w: w["x1"])
     ends = [w["x1"] for w in normal]
-    kept = []
+    tokens: dict[int, str] = {}
+    dropped: set[int] = set()
     for word in words:
-        if _MARKER_TEXT.fullmatch(word["text"]) and _is_superscript(word, normal, ends):
-            continue
-        kept.append(word)
-    return kept
+        if _MARKER_TEXT.fullmatch(word["text"]):
+            base = _superscript_of(word, normal, ends)
+            if base is not None:
+                tokens[id(base)] = tokens.get(id(base), "") + marker_token(word["text"])
+                dropped.add(id(word))
+    return [{**word, "text": word["text"] + tokens[id(word)]} if id(word) in tokens else word
+            for word in words if id(word) not in dropped]
 
 
-def _is_superscript(word: Word, normal: list[Word], ends: list[float]) -> bool:
+def _superscript_of(word: Word, normal: list[Word], ends: list[float]) -> Word | None:
+    """The word a small raised marker is set after, if it is one."""
     start = bisect_left(ends, word["x0"] - 2.0)
     for other in normal[start:]:
         if other["x1"] > word["x0"] + 1.0:
             break
-        raised = word["bottom"] < other["bottom"] - 0.5 and word["top"] < other["bottom"]
+        # Raised above the word's baseline, and on its line (not the line below ending there too).
+        raised = other["top"] < word["bottom"] < other["bottom"] - 0.5
         if other is not word and word["size"] < other["size"] * 0.8 and raised:
-            return True
-    return False
+            return other
+    return None
 
 
 def _gutter(words: Sequence[Word], width: float) -> float | None:
@@ -124,8 +131,13 @@ def _line(words: list[Word]) -> TextLine:
     for word in words:
         sizes[round(float(word["size"]), 1)] += len(word["text"])
     fontname = str(words[0].get("fontname", "")).lower()
+    text = words[0]["text"]
+    for prev, word in zip(words, words[1:]):
+        # No gap, no space: a marker in another size ("Scope" + "3") is one word as printed.
+        touching = float(word["x0"]) - float(prev["x1"]) < 0.1 * float(word["size"])
+        text += word["text"] if touching else " " + word["text"]
     return TextLine(
-        text=" ".join(w["text"] for w in words),
+        text=text,
         x0=float(words[0]["x0"]),
         x1=float(max(w["x1"] for w in words)),
         top=float(min(w["top"] for w in words)),

@@ -44,8 +44,12 @@ TEXT_DATES_SCHEMA = pa.schema([
     ("agreement_id", pa.string()), ("provision_id", pa.string()), ("kind", pa.string()), ("year", pa.int32()),
     ("phrase", pa.string()),
 ])
+FOOTNOTES_SCHEMA = pa.schema([
+    ("provision_id", pa.string()), ("agreement_id", pa.string()), ("marker", pa.string()), ("text", pa.string()),
+    ("page", pa.int32()), ("placement", pa.string()), ("char_offset", pa.int32()),
+])
 # In insert order (deletes run in reverse); StoreRows has one field per table, in this order.
-TABLES = ("agreements", "provisions", "predictions", "paragraphs", "text_dates")
+TABLES = ("agreements", "provisions", "predictions", "paragraphs", "text_dates", "footnotes")
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class StoreRows:
     predictions: pa.Table
     paragraphs: pa.Table
     text_dates: pa.Table  # dated evidence for text vintage (pipeline.nlp.dates)
+    footnotes: pa.Table  # footnotes of PDF provisions, references on headings (pipeline.sources.footnotes)
 
     @property
     def agreement_ids(self) -> list[str]:
@@ -82,7 +87,7 @@ class StoreRows:
 def empty_rows() -> StoreRows:
     return StoreRows(AGREEMENTS_SCHEMA.empty_table(), PROVISIONS_SCHEMA.empty_table(),
                      PREDICTIONS_SCHEMA.empty_table(), PARAGRAPHS_SCHEMA.empty_table(),
-                     TEXT_DATES_SCHEMA.empty_table())
+                     TEXT_DATES_SCHEMA.empty_table(), FOOTNOTES_SCHEMA.empty_table())
 
 
 def to_rows(analysed: Sequence[AnalysedDocument]) -> StoreRows:
@@ -90,6 +95,7 @@ def to_rows(analysed: Sequence[AnalysedDocument]) -> StoreRows:
     provisions = [p for a in analysed for p in a.document.provisions]
     predictions = [(a.document.agreement.id, pr) for a in analysed for pr in a.predictions]
     paragraphs = [(agreement_id, pr.provision_id, p) for agreement_id, pr in predictions for p in pr.paragraphs]
+    notes = [f for a in analysed for f in a.document.footnotes]
     dates = [(p.agreement_id, e) for p in provisions
              for e in provision_evidence(p.text, p.id, p.chapter, p.article_title)]
     return StoreRows(
@@ -127,4 +133,9 @@ def to_rows(analysed: Sequence[AnalysedDocument]) -> StoreRows:
             [a for a, _ in dates], [e.provision_id for _, e in dates], [e.kind for _, e in dates],
             [e.year for _, e in dates], [e.phrase for _, e in dates],
         ], schema=TEXT_DATES_SCHEMA),
+        pa.table([
+            [f.provision_id for f in notes], [f.agreement_id for f in notes], [f.marker for f in notes],
+            [f.text for f in notes], [f.page for f in notes], [f.placement for f in notes],
+            [f.char_offset for f in notes],
+        ], schema=FOOTNOTES_SCHEMA),
     )

@@ -87,6 +87,21 @@ CREATE TABLE IF NOT EXISTS text_dates (
     phrase        VARCHAR NOT NULL        -- the words around the date, as evidence
 );
 
+-- Footnotes of provisions read from PDFs (the reader keeps them apart from the text), and
+-- footnote references printed on headings ("Article 12.2: Scope3") in any format. Cite a
+-- clause as "Art. 12.15(2), fn. 12" with the view footnote_citations below.
+CREATE TABLE IF NOT EXISTS footnotes (
+    provision_id  VARCHAR NOT NULL,
+    agreement_id  VARCHAR NOT NULL,
+    marker        VARCHAR NOT NULL,       -- as printed: '12', '*'
+    text          VARCHAR,                -- the note; null when only its reference was found (HTML, text)
+    page          INTEGER,                -- page the note is printed on (PDFs)
+    placement     VARCHAR NOT NULL,       -- 'text': the reference is at char_offset in the provision's text;
+                                          -- 'heading': on the article heading; 'page': printed on a page of
+                                          -- the provision, the reference itself not found
+    char_offset   INTEGER                 -- offset into provisions.text (placement 'text')
+);
+
 -- Derived tables, rebuilt from the tables above at the end of every refresh
 -- (pipeline.analytics.derive): they need the text of every article (dates in signature
 -- clauses) and a grouping across agreements, too slow to recompute on every query.
@@ -154,3 +169,26 @@ LEFT JOIN treaty_versions AS tv ON tv.agreement_id = a.agreement_id
 LEFT JOIN treaties AS t ON t.treaty_id = tv.treaty_id
 LEFT JOIN agreement_vintage AS av ON av.agreement_id = a.agreement_id
 WHERE len(pr.labels) > 0;
+
+
+-- One row per footnote with its pinpoint citation: "Art. 12.15(2), fn. 12". The paragraph comes
+-- from the paragraphs table (labelled provisions); elsewhere the citation is "Art. 12.15, fn. 12".
+CREATE OR REPLACE VIEW footnote_citations AS
+SELECT
+    f.agreement_id,
+    f.provision_id,
+    p.article_no,
+    pa.paragraph_no,
+    f.marker,
+    f.text,
+    f.page,
+    f.placement,
+    concat_ws(', ',
+              CASE WHEN p.article_no IS NOT NULL
+                   THEN 'Art. ' || p.article_no || coalesce('(' || pa.paragraph_no || ')', '') END,
+              'fn. ' || f.marker) AS citation
+FROM footnotes AS f
+JOIN provisions AS p ON p.provision_id = f.provision_id
+LEFT JOIN paragraphs AS pa
+       ON pa.provision_id = f.provision_id AND pa.paragraph_no IS NOT NULL
+      AND f.char_offset > pa.char_start AND f.char_offset <= pa.char_end;

@@ -29,14 +29,22 @@ class FlakyHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class ServedURL(str):
+    """The server's base URL; `.requests` lists the file names asked for, in order."""
+
+    requests: list[str]
+
+
 @contextmanager
-def serve_folder(folder: Path, failures: dict[str, int] | None = None) -> Iterator[str]:
+def serve_folder(folder: Path, failures: dict[str, int] | None = None) -> Iterator[ServedURL]:
     handler = type("Handler", (FlakyHandler,), {"failures": dict(failures or {}), "requests": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    url = ServedURL(f"http://127.0.0.1:{server.server_address[1]}/")
+    url.requests = handler.requests
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield url
     finally:
         server.shutdown()
         server.server_close()

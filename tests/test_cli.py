@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from pipeline.classify.registry import model_version
 from pipeline.cli import app
 
 runner = CliRunner()
@@ -73,7 +74,8 @@ def test_classify_keeps_input_order(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in output.read_text().splitlines()]
     assert [r["id"] for r in rows] == ["x1", "x2", "x3"]
-    assert set(rows[0]) == {"id", "labels", "scores", "bindingness", "instruments"}
+    assert set(rows[0]) == {"id", "labels", "scores", "bindingness", "instruments", "model_version", "paragraphs"}
+    assert {r["model_version"] for r in rows} == {model_version("default")}
     assert "source_code" in rows[0]["labels"] and rows[1]["labels"] == []
     assert "customs_duties_electronic_transmissions" in rows[2]["labels"]
 

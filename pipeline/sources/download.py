@@ -82,7 +82,7 @@ def download_corpus(
 ) -> list[Fetched]:
     """Fetch every file into cache_dir (at most `workers` at once); returns one result per file."""
     if not is_url(base_url):
-        raise SourceError(base_url, "is not an http(s) URL")
+        raise SourceError(base_url, "is not an http(s) URL", "give an http:// or https:// base URL, or a local folder")
     base = base_url if base_url.endswith("/") else base_url + "/"
     cache_dir.mkdir(parents=True, exist_ok=True)
     checksums = _load_checksums(cache_dir)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.sources.files import parse_files_parallel
-from pipeline.sources.pdf import DEFAULT_PDF_ENGINE, PDF_ENGINES
+from pipeline.sources.pdf import PDF_ENGINES
 
 import tota_samples as samples
 from pdf_render import PageStyle, render_pdf
@@ -79,5 +79,23 @@ def test_roundtrip_recovers_articles_and_text(rendered, engine):
     assert equal / matched >= 0.99, (engine, equal, matched, mismatches)
 
 
-def test_default_engine_is_pypdfium2():
-    assert DEFAULT_PDF_ENGINE == "pypdfium2"
+def test_without_an_engine_pdfium_reads_the_file(tmp_path, monkeypatch):
+    """The default is what actually runs when no engine is named (not a constant's spelling)."""
+    from fpdf import FPDF
+
+    import pipeline.sources.pdf_pdfium as pdfium_engine
+    import pipeline.sources.pdf_plumber as plumber_engine
+    from pipeline.sources.files import read_document
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "Article 1\nScope\nThis Agreement applies to electronic commerce.")
+    path = tmp_path / "one.pdf"
+    pdf.output(str(path))
+    used = []
+    for module, name in ((pdfium_engine, "pdfium_pages"), (plumber_engine, "plumber_pages")):
+        original = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda p, _o=original, _n=name: (used.append(_n), _o(p))[1])
+    assert read_document(path).provisions
+    assert used == ["pdfium_pages"]

@@ -166,3 +166,19 @@ def test_a_read_only_file_system_is_a_clear_error_and_the_data_still_reads(corpu
     status = subprocess.run([str(CYBERNORMS), "status", "--db", str(db)], capture_output=True, text=True, timeout=120)
     assert status.returncode == 0 and "completed" in status.stdout
     assert _counts(db) == before
+
+
+def test_a_write_on_a_full_disk_stops_instead_of_retrying_each_agreement(tiny_disk: Path) -> None:
+    """A full disk is no agreement's fault: the batch stops with a StoreError at once rather
+    than reporting every agreement as bad, one failed transaction after another."""
+    from pipeline.errors import StoreError
+    from pipeline.store import open_database
+    from pipeline.store.writes import write_documents
+    from tests.test_store import MINIMAL, analysed
+
+    with open_database(tiny_disk / "cn.duckdb") as connection:
+        write_documents(connection, [analysed()], "run1")
+        _fill(tiny_disk, leave_kb=0)
+        others = [analysed(MINIMAL.replace(b"9001", str(9002 + i).encode())) for i in range(3)]
+        with pytest.raises(StoreError, match="the database cannot be written.*No space left on device"):
+            write_documents(connection, others, "run2")

@@ -13,10 +13,13 @@ from pipeline.prefect_setup import apply_quiet_settings
 
 apply_quiet_settings()
 
+import logging  # noqa: E402
 import uuid  # noqa: E402
 from dataclasses import dataclass, field, replace  # noqa: E402
 from datetime import datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
+
+import duckdb  # noqa: E402
 
 from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
@@ -25,7 +28,7 @@ from prefect.utilities.annotations import quote  # noqa: E402
 
 from pipeline.analytics.derive import rebuild  # noqa: E402
 from pipeline.classify.registry import DEFAULT_SPEC, model_version  # noqa: E402
-from pipeline.errors import SourceError  # noqa: E402
+from pipeline.errors import SourceError, StoreError  # noqa: E402
 from pipeline.model import Run  # noqa: E402
 from pipeline.parallel import AnalysedFiles, analyse_paths, default_workers  # noqa: E402
 from pipeline.progress import report  # noqa: E402
@@ -34,9 +37,19 @@ from pipeline.flows_paths import DEFAULT_CACHE_DIR  # noqa: E402
 from pipeline.sources.download import download_corpus, is_url  # noqa: E402
 from pipeline.sources.remote import fetch_manifest, is_manifest_file, manifest_cache_dir  # noqa: E402
 from pipeline.store import open_database  # noqa: E402
-from pipeline.store.writes import finish_run, start_run, stored_versions, write_rows  # noqa: E402
+from pipeline.store.writes import (  # noqa: E402
+    finish_run, is_storage_failure, start_run, stored_versions, write_rows,
+)
 
 BATCH_SIZE = 150
+log = logging.getLogger(__name__)
+
+
+def _storage_error(db_path: str, exc: BaseException) -> StoreError:
+    problem = str(exc).removeprefix("the database cannot be written: ")
+    return StoreError(f"{db_path}: the database cannot be written ({problem}); agreements stored before this "
+                      "point are complete and kept, none is half-written. Free disk space or choose a writable "
+                      "--db, then run the refresh again: it stores only what is missing")
 
 
 @dataclass
@@ -157,11 +170,22 @@ def refresh(
         status = "completed with errors" if total.errors else "completed"
     except Exception as exc:
         total.errors.append(str(exc))  # on record in the runs table, then raised to the caller
+        if isinstance(exc, duckdb.Error) and is_storage_failure(exc):
+            raise _storage_error(db_path, exc) from exc
+        if isinstance(exc, StoreError):
+            raise _storage_error(db_path, exc) from exc
         raise
     finally:
         run = replace(run, finished_at=datetime.now(), agreements_seen=total.seen, agreements_written=total.written,
                       agreements_unchanged=total.unchanged, provisions_written=total.provisions,
                       errors=tuple(total.errors), status=status)
-        finish_run(connection, run)
-        connection.close()
+        try:
+            finish_run(connection, run)
+        except duckdb.Error as exc:
+            if status == "failed":  # the failure in flight is the one to report
+                log.warning("%s: could not record the end of run %s: %s", db_path, run.id, exc)
+            else:
+                raise _storage_error(db_path, exc) from exc
+        finally:
+            connection.close()
     return run

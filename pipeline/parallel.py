@@ -71,10 +71,11 @@ def analyse_chunk(
             errors.append(exc)
             continue
         except CybernormsError as exc:
-            errors.append(SourceError(path, str(exc)))
+            errors.append(SourceError(path, str(exc), "fix what the message names and refresh again"))
             continue
         except Exception as exc:  # noqa: BLE001 - one hostile file must not stop the run
-            errors.append(SourceError(path, f"could not be processed: {type(exc).__name__}: {exc}"))
+            errors.append(SourceError(path, f"could not be processed: {type(exc).__name__}: {exc}",
+                                      "please report this file; the other files went on"))
             continue
         agreement = document.agreement
         if known.get(agreement.id) == (agreement.content_hash, classifier.version):
@@ -85,7 +86,7 @@ def analyse_chunk(
         rows = to_rows(analyse_documents([d for _, d in documents], classifier))
     except Exception as exc:  # noqa: BLE001 - report it against every file of the chunk
         problem = f"could not be classified: {type(exc).__name__}: {exc}"
-        return AnalysedFiles(empty_rows(), tuple(unchanged), (*errors, *(SourceError(p, problem) for p, _ in documents)))
+        return AnalysedFiles(empty_rows(), tuple(unchanged), (*errors, *(SourceError(p, problem, "please report this file") for p, _ in documents)))
     return AnalysedFiles(rows, tuple(unchanged), tuple(errors))
 
 

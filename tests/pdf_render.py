@@ -9,13 +9,15 @@ hyphenated at line ends (both soft breaks "agree-/ment" and breaks at a real hyp
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from fpdf import FPDF
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+# CYBERNORMS_FONT_DIR: only for the test that checks the CI guard in conftest.
+FONT_DIR = Path(os.environ.get("CYBERNORMS_FONT_DIR") or "/usr/share/fonts/truetype/dejavu")
 PAGE_W, PAGE_H = 595.28, 841.89
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 60.0, 72.0, 72.0
 GUTTER = 22.0

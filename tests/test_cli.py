@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from pipeline.classify.registry import model_version
 from pipeline.cli import app
 
 runner = CliRunner()
@@ -52,8 +53,19 @@ def test_sql_is_read_only(database: Path) -> None:
 def test_status_and_adoption(database: Path) -> None:
     status = runner.invoke(app, ["status", "--db", str(database)])
     assert status.exit_code == 0 and "agreements" in status.stdout and "completed" in status.stdout
-    adoption = runner.invoke(app, ["adoption", "--db", str(database), "--since", "2010"])
-    assert adoption.exit_code == 0 and "source_code" in adoption.stdout and "2016" in adoption.stdout
+    adoption = runner.invoke(app, ["adoption", "--db", str(database), "--since", "2010"], env={"COLUMNS": "250"})
+    assert adoption.exit_code == 0
+    # Read the cell, not the page: the legend under the table names every label whatever it holds.
+    assert _cell(adoption.stdout, "2016", "code") == "1"  # the TPP (2016) holds the source-code norm
+    assert _cell(adoption.stdout, "2016", "local") == "1"
+
+
+def _cell(table: str, row: str, column: str) -> str:
+    lines = table.splitlines()
+    header = next(line for line in lines if line.startswith("┃"))
+    columns = [c.strip() for c in header.strip("┃").split("┃")]
+    values = next(line for line in lines if line.startswith("│") and line.strip("│").split("│")[0].strip() == row)
+    return [c.strip() for c in values.strip("│").split("│")][columns.index(column)]
 
 
 def test_status_on_a_missing_database_is_a_clear_error(tmp_path: Path) -> None:
@@ -73,7 +85,8 @@ def test_classify_keeps_input_order(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in output.read_text().splitlines()]
     assert [r["id"] for r in rows] == ["x1", "x2", "x3"]
-    assert set(rows[0]) == {"id", "labels", "scores", "bindingness", "instruments", "paragraphs"}
+    assert set(rows[0]) == {"id", "labels", "scores", "bindingness", "instruments", "model_version", "paragraphs"}
+    assert {r["model_version"] for r in rows} == {model_version("default")}
     assert "source_code" in rows[0]["labels"] and rows[1]["labels"] == []
     # The labelled provision's one sentence is its one paragraph, binding, carrying the label.
     assert [(p["index"], p["start"], p["bindingness"], "source_code" in p["labels"]) for p in rows[0]["paragraphs"]] \

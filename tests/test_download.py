@@ -45,6 +45,18 @@ def test_corrupted_cache_is_fetched_again_and_offline_cache_still_serves(tota_su
     assert results[0].from_cache and results[0].error is None
 
 
+def test_unchanged_files_are_revalidated_with_their_etag(tota_subset: Path, tmp_path: Path) -> None:
+    """The second run sends If-None-Match with the stored ETag and the server's 304 costs no transfer."""
+    cache = tmp_path / "cache"
+    with serve_folder(tota_subset) as url:
+        [first] = download_corpus(url, cache, names=["pta_63.xml"])
+        etag = json.loads((cache / "checksums.json").read_text())["pta_63.xml"]["etag"]
+        assert etag and not first.from_cache and url.conditional == []
+        [second] = download_corpus(url, cache, names=["pta_63.xml"])
+    assert url.conditional == ["pta_63.xml"]
+    assert second.from_cache and second.error is None
+
+
 def test_without_a_listing_the_tota_id_range_is_used(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -208,10 +207,20 @@ def test_invalid_manifest_fails_naming_it(tmp_path):
         load_manifest(tmp_path)
 
 
-def test_example_manifest_is_valid():
+def test_example_manifest_is_valid(tmp_path):
+    """The shipped manifest is all comments; its examples, uncommented as it tells users to,
+    must load as the entries they describe."""
     path = REPO / "corpora" / "sources.toml"
-    tomllib.loads(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
     assert load_manifest(path.parent).entries == ()
+    examples = text.split("# Examples (remove the leading \"# \" to use them):", 1)[1]
+    uncommented = "\n".join(line.removeprefix("#").removeprefix(" ") for line in examples.splitlines())
+    _write(tmp_path / "sources.toml", uncommented)
+    entries = load_manifest(tmp_path).entries
+    assert len(entries) == uncommented.count("[[agreement]]") >= 4
+    by_id = {e.id: e for e in entries}
+    assert by_id["cptpp-14"].treaty == by_id["cptpp-14-es"].treaty == "cptpp"
+    assert by_id["rcep"].directory == "rcep" and len(by_id["rcep"].parties) == 15
 
 
 def test_parallel_reading_keeps_input_order(tmp_path):

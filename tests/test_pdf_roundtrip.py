@@ -22,7 +22,7 @@ import pytest
 from pipeline.sources.files import parse_files_parallel
 from pipeline.sources.pdf import read_pdf
 from pipeline.structure import parse_articles
-from pipeline.sources.pdf import DEFAULT_PDF_ENGINE, PDF_ENGINES
+from pipeline.sources.pdf import PDF_ENGINES
 
 import tota_samples as samples
 from pdf_render import PageStyle, render_pdf
@@ -84,10 +84,6 @@ def test_roundtrip_recovers_articles_and_text(rendered, engine):
     assert precision >= 0.98, (engine, precision)
     assert recall >= 0.98, (engine, recall)
     assert equal / matched >= 0.99, (engine, equal, matched, mismatches)
-
-
-def test_default_engine_is_pypdfium2():
-    assert DEFAULT_PDF_ENGINE == "pypdfium2"
 
 
 # -- official layouts ---------------------------------------------------------------------------

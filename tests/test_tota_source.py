@@ -50,9 +50,7 @@ def test_bad_xml_gets_a_clear_error_naming_the_file(payload: bytes, problem: str
 
 
 def test_oversized_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.sources.tota as tota
-
-    monkeypatch.setattr(tota, "MAX_XML_BYTES", 100)
+    monkeypatch.setenv("CYBERNORMS_MAX_XML_BYTES", "100")
     path = tmp_path / "pta_5.xml"
     path.write_bytes(MINIMAL)
     with pytest.raises(SourceError, match="over the 100-byte limit"):

@@ -1,10 +1,20 @@
-"""Which classifier a refresh or `classify` uses: the trained model by default."""
+"""Which classifier a refresh or `classify` uses: the trained model by default.
+
+Where trained models are looked for, first found wins:
+1. `$CYBERNORMS_MODELS` (a folder holding `norm-classifier/<version>/`); set but missing is an error;
+2. the source tree's `models/` when running from a checkout (train writes there);
+3. the models shipped inside the installed package (`pipeline/shipped_models`, copied there
+   by setup.py when a wheel is built).
+No trained model found is an error for `default`: the lexicon baseline is only used when asked
+for by name (`--model lexicon`), never in silence.
+"""
 
 from __future__ import annotations
 
 import json
-import logging
+import os
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from pipeline.classify.base import LEXICON_VERSION, NormClassifier
@@ -12,14 +22,41 @@ from pipeline.errors import ModelError
 
 MODEL_NAME = "norm-classifier"
 CONFIG_FILE = "config.json"
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+_SOURCE_TREE = Path(__file__).resolve().parents[2]
+MODELS_DIR = _SOURCE_TREE / "models"  # where `cybernorms train` writes in a checkout
+MODELS_ENV_VAR = "CYBERNORMS_MODELS"
+SHIPPED_MODELS = "shipped_models"  # inside the installed `pipeline` package
 LEXICON_SPEC = "lexicon"
 DEFAULT_SPEC = "default"
-log = logging.getLogger(__name__)
 
 
-def latest_model_dir(models_dir: Path = MODELS_DIR, name: str = MODEL_NAME) -> Path | None:
-    """The newest saved version of a model (versions sort as numbers: 1.10 after 1.9)."""
+def models_dirs() -> list[Path]:
+    """The folders searched for trained models, in order (see the module's docstring)."""
+    configured = os.environ.get(MODELS_ENV_VAR, "").strip()
+    if configured:
+        path = Path(configured)
+        if not path.is_dir():
+            raise ModelError(f"{MODELS_ENV_VAR}={configured}: not a folder (point it at the folder holding "
+                             f"{MODEL_NAME}/<version>/, or unset it)")
+        return [path]
+    found = []
+    if (_SOURCE_TREE / "pyproject.toml").exists() and MODELS_DIR.is_dir():
+        found.append(MODELS_DIR)
+    shipped = Path(str(resources.files("pipeline").joinpath(SHIPPED_MODELS)))
+    if shipped.is_dir():
+        found.append(shipped)
+    return found
+
+
+def latest_model_dir(models_dir: Path | None = None, name: str = MODEL_NAME) -> Path | None:
+    """The newest saved version of a model (versions sort as numbers: 1.10 after 1.9), in
+    `models_dir` or else the first searched folder that holds one."""
+    if models_dir is None:
+        for candidate in models_dirs():
+            found = latest_model_dir(candidate, name)
+            if found is not None:
+                return found
+        return None
     root = models_dir / name
     if not root.is_dir():
         return None
@@ -34,8 +71,18 @@ def resolve_model_dir(spec: str) -> Path | None:
     if spec == LEXICON_SPEC:
         return None
     if spec == DEFAULT_SPEC:
-        return latest_model_dir()
+        return default_model_dir()
     return Path(spec)
+
+
+def default_model_dir() -> Path:
+    """The newest trained model, or a ModelError naming where it was looked for and the fixes."""
+    model_dir = latest_model_dir()
+    if model_dir is None:
+        searched = ", ".join(str(p) for p in models_dirs()) or "nowhere (no models/ beside the source, none shipped)"
+        raise ModelError(f"no trained {MODEL_NAME} found (searched: {searched}); set {MODELS_ENV_VAR} to a folder "
+                         f"holding {MODEL_NAME}/<version>/, run `cybernorms train`, or pass --model lexicon")
+    return model_dir
 
 
 def model_version(spec: str = DEFAULT_SPEC) -> str:
@@ -52,19 +99,13 @@ def model_version(spec: str = DEFAULT_SPEC) -> str:
 
 @cache
 def load_classifier(spec: str = DEFAULT_SPEC) -> NormClassifier:
-    """'lexicon', 'default' (newest trained model, else the lexicon baseline) or a model folder."""
+    """'lexicon', 'default' (the newest trained model; none is an error) or a model folder."""
     # Imported here: the refresh's main process never classifies and need not load spaCy.
     from pipeline.classify.lexicon import LexiconClassifier
 
     if spec == LEXICON_SPEC:
         return LexiconClassifier()
-    if spec == DEFAULT_SPEC:
-        model_dir = latest_model_dir()
-        if model_dir is None:
-            log.warning("no trained model under %s; using the lexicon baseline (run `cybernorms train`)", MODELS_DIR)
-            return LexiconClassifier()
-    else:
-        model_dir = Path(spec)
+    model_dir = default_model_dir() if spec == DEFAULT_SPEC else Path(spec)
     if not (model_dir / "model.skops").exists():
         raise ModelError(f"{model_dir}: no model.skops here (train one with `cybernorms train`, or pass --model lexicon)")
     from pipeline.classify.trained import TrainedClassifier

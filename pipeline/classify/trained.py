@@ -3,9 +3,9 @@ per label, per-label decision rules, and a bindingness model.
 
 Saved with skops (never plain pickle): `model.skops` holds the two scikit-learn pipelines
 (their TF-IDF terms are in `vocabularies.json`, see pipeline.classify.vocabularies),
-`config.json` the label list, decision rules, version and the types the archive holds beyond
-skops' own safe set. Loading trusts only scikit-learn, NumPy and SciPy types and this
-package's own feature transformers.
+`config.json` the label list, decision rules and version, `manifest.json` the SHA-256 of each
+(pipeline.classify.integrity). Loading checks the manifest, then builds only the types in
+integrity.TRUSTED_TYPES, a constant in code: nothing in the model folder decides what is trusted.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from skops.io.exceptions import UntrustedTypesFoundException
 
 from pipeline.classify.base import ClassifierInput
 from pipeline.classify.features import cached_cue_analysis
+from pipeline.classify.integrity import RETRAIN, TRUSTED_TYPES, check_types, pin, verify
 from pipeline.classify.lexicon import CueResult, fast_cue_counts
 from pipeline.classify.vocabularies import VOCABULARIES_FILE, put_back, vocabularies_taken_out
 from pipeline.errors import ModelError
@@ -35,8 +36,6 @@ from pipeline.taxonomy import LABEL_IDS
 
 MODEL_FILE = "model.skops"
 CONFIG_FILE = "config.json"
-SKOPS_TYPES_KEY = "skops_types"
-_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "pipeline.classify.features.")
 _BATCH = 4096
 
 
@@ -208,30 +207,29 @@ class TrainedClassifier:
         (directory / VOCABULARIES_FILE).write_text(json.dumps(vocabularies, ensure_ascii=False) + "\n",
                                                    encoding="utf-8")
         config = {"version": self.version, "model_labels": self.model_labels,
-                  "rules": {label: asdict(rule) for label, rule in sorted(self.rules.items())},
-                  SKOPS_TYPES_KEY: skops_types(directory / MODEL_FILE)}
+                  "rules": {label: asdict(rule) for label, rule in sorted(self.rules.items())}}
         (directory / CONFIG_FILE).write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+        pin(directory)  # last: the manifest vouches for the files as written
 
     @classmethod
     def load(cls, directory: Path) -> TrainedClassifier:
         model_path, config_path = directory / MODEL_FILE, directory / CONFIG_FILE
         if not model_path.exists() or not config_path.exists():
             raise ModelError(f"{directory}: expected {MODEL_FILE} and {CONFIG_FILE} (rebuild with `cybernorms train`)")
-        config = json.loads(config_path.read_text())
-        # The saved type list spares a second decoding of the archive (skops audits every
-        # object against `trusted` while loading and refuses any type not on it).
-        types = config.get(SKOPS_TYPES_KEY)
-        if types is None:
-            types = skops_types(model_path)
-        refused = [t for t in types if not t.startswith(_TRUSTED_PREFIXES)]
-        if refused:
-            raise ModelError(f"{model_path}: refuses to load untrusted types {refused}")
+        verify(directory)  # an unknown or changed folder is refused before anything is decoded
+        check_types(model_path)  # every type at any depth, skops' default-trusted ones included
         try:
-            bundle = sio.load(model_path, trusted=types)
+            config = json.loads(config_path.read_text())
+        except ValueError as exc:
+            raise ModelError(f"{config_path}: not readable JSON ({exc}); {RETRAIN}") from exc
+        try:
+            bundle = sio.load(model_path, trusted=sorted(TRUSTED_TYPES))
         except UntrustedTypesFoundException as exc:
-            raise ModelError(f"{model_path}: refuses to load untrusted types: {exc}") from exc
+            raise ModelError(f"{model_path}: refuses to load untrusted types: {exc}; {RETRAIN}") from exc
         except Exception as exc:  # noqa: BLE001 - any unreadable file is the same problem to the user
-            raise ModelError(f"{model_path}: not a readable skops file: {exc}") from exc
+            raise ModelError(f"{model_path}: not a readable skops file: {exc}; {RETRAIN}") from exc
+        if not isinstance(bundle, dict) or not {"labels", "bindingness"} <= bundle.keys():
+            raise ModelError(f"{model_path}: not a cybernorms model (no labels and bindingness models); {RETRAIN}")
         vocabularies_path, vocabularies = directory / VOCABULARIES_FILE, None
         if vocabularies_path.exists():  # models saved before vocabularies.json keep them in the archive
             try:
@@ -243,11 +241,3 @@ class TrainedClassifier:
                  for label, rule in config["rules"].items()}
         return cls(bundle["labels"], bundle["bindingness"], config["model_labels"], rules, config["version"],
                    bundle.get("paragraphs"))
-
-
-def skops_types(model_path: Path) -> list[str]:
-    """The types in a skops archive beyond skops' own safe set (what `load` must be told to trust)."""
-    try:
-        return sorted(sio.get_untrusted_types(file=model_path))
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is the same problem to the user
-        raise ModelError(f"{model_path}: not a readable skops file: {exc}") from exc

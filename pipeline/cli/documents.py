@@ -44,7 +44,7 @@ def classify(
     except CybernormsError as exc:
         _fail(exc)
     lines = (json.dumps({"id": item.id, "labels": list(p.labels), "scores": p.scores, "bindingness": p.bindingness,
-                         "instruments": list(p.instruments),
+                         "instruments": list(p.instruments), "model_version": p.model_version,
                          "paragraphs": [{"index": q.index, "number": q.number, "start": q.char_start, "end": q.char_end,
                                          "bindingness": q.bindingness, "labels": list(q.labels)} for q in p.paragraphs]},
                         ensure_ascii=False) + "\n"

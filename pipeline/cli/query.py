@@ -19,13 +19,18 @@ def sql(
     db: DbOption = DEFAULT_DB_PATH,
     format: FormatOption = "table",
 ) -> None:
-    """Run a read-only SQL query against the database."""
+    """Run one read-only SQL query (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) against the database.
+
+    The connection reads no file or URL but the database and loads no extension; memory and
+    threads are capped (CYBERNORMS_SQL_MEMORY_LIMIT, CYBERNORMS_SQL_THREADS)."""
     from pipeline.store import open_database
     from pipeline.store.reads import query as run_query
+    from pipeline.store.sandbox import check_read_only_sql
 
     try:
+        statement = check_read_only_sql(query)
         with open_database(db, read_only=True) as connection:
-            frame = run_query(connection, query)
+            frame = run_query(connection, statement)
     except CybernormsError as exc:
         _fail(exc)
     write_frame(frame, format)

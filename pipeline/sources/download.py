@@ -1,15 +1,20 @@
 """Download a corpus from a base URL into a local cache: bounded parallelism, retries,
-checksums, conditional requests.
+checksums, conditional requests, a deadline per file.
 
 The cache keeps `checksums.json` (file -> sha256 and ETag). A cached file whose bytes no
-longer match its checksum is fetched again; a server that answers 304 Not Modified costs
-no transfer. Only http(s) URLs are accepted.
+longer match its checksum is fetched again (and never served); a server that answers 304 Not
+Modified costs no transfer. A body is streamed to a `.part` file and only replaces the cached
+copy once complete: a truncated body, an error status or a response that never finishes
+(bounded by `file_seconds`, CYBERNORMS_DOWNLOAD_SECONDS, per attempt) leaves the cached copy as
+it was. Only http(s) URLs are accepted.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 import re
 import threading
 import time
@@ -27,6 +32,8 @@ from pipeline.model import content_hash
 DEFAULT_WORKERS = 4
 DEFAULT_RETRIES = 3
 MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
+DOWNLOAD_SECONDS_ENV_VAR = "CYBERNORMS_DOWNLOAD_SECONDS"
+DEFAULT_FILE_SECONDS = 120.0  # the largest ToTA file is 2 MB: minutes mean the server is stuck
 CHECKSUMS_FILE = "checksums.json"
 # ToTA numbers its files pta_1.xml ... pta_450.xml; a server without a directory listing
 # (raw.githubusercontent.com has none) is asked for that range.
@@ -80,10 +87,13 @@ def download_corpus(
     retries: int = DEFAULT_RETRIES,
     timeout: float = 30.0,
     on_file: Callable[[Fetched], None] | None = None,
+    file_seconds: float | None = None,
 ) -> list[Fetched]:
     """Fetch every file into cache_dir (at most `workers` at once); returns one result per file."""
+    if file_seconds is None:
+        file_seconds = float(os.environ.get(DOWNLOAD_SECONDS_ENV_VAR) or DEFAULT_FILE_SECONDS)
     if not is_url(base_url):
-        raise SourceError(base_url, "is not an http(s) URL")
+        raise SourceError(base_url, "is not an http(s) URL", "give an http:// or https:// base URL, or a local folder")
     base = base_url if base_url.endswith("/") else base_url + "/"
     cache_dir.mkdir(parents=True, exist_ok=True)
     checksums = _load_checksums(cache_dir)
@@ -102,7 +112,7 @@ def download_corpus(
                     and content_hash((cache_dir / name).read_bytes()) == checksums[name]["sha256"]]
 
         def fetch(name: str) -> Fetched:
-            result = _fetch_one(client, urljoin(base, name), cache_dir / name, checksums, lock, retries)
+            result = _fetch_one(client, urljoin(base, name), cache_dir / name, checksums, lock, retries, file_seconds)
             if on_file:
                 on_file(result)
             return result
@@ -139,8 +149,12 @@ def download_urls(
     return results
 
 
+class _Incomplete(Exception):
+    """A body that did not arrive whole, in time or within the size limit."""
+
+
 def _fetch_one(client: httpx.Client, url: str, target: Path, checksums: dict, lock: threading.Lock,
-               retries: int) -> Fetched:
+               retries: int, file_seconds: float = DEFAULT_FILE_SECONDS) -> Fetched:
     name = target.name
     with lock:
         known = checksums.get(name)
@@ -150,34 +164,60 @@ def _fetch_one(client: httpx.Client, url: str, target: Path, checksums: dict, lo
     status: int | None = None
     for attempt in range(retries + 1):
         try:
-            response = client.get(url, headers=headers)
+            with client.stream("GET", url, headers=headers) as response:
+                status = response.status_code
+                if response.status_code == 304 and cached_ok:
+                    return Fetched(name, target, from_cache=True, status=304)
+                if response.status_code == 200:
+                    digest = _receive(response, target, time.monotonic() + file_seconds)
+                    with lock:
+                        checksums[name] = {"sha256": digest, "etag": response.headers.get("etag")}
+                    return Fetched(name, target, status=200)
+                if response.status_code == 404:  # gone from the server: say so (a cached copy stays on disk)
+                    return Fetched(name, None, f"{url}: not found (HTTP 404)", status=404)
+                last_error = f"HTTP {response.status_code}"
+                if response.status_code < 500 and response.status_code != 429:
+                    break  # a client error will not go away on retry
+        except _Incomplete as exc:
+            last_error = str(exc)
         except httpx.HTTPError as exc:
             last_error = f"{type(exc).__name__}: {exc}"
-        else:
-            status = response.status_code
-            if response.status_code == 304 and cached_ok:
-                return Fetched(name, target, from_cache=True, status=304)
-            if response.status_code == 200:
-                data = response.content
-                if len(data) > MAX_DOWNLOAD_BYTES:
-                    return Fetched(name, None, f"{url}: {len(data):,} bytes, over the download limit", status=200)
-                partial = target.with_suffix(target.suffix + ".part")
-                partial.write_bytes(data)
-                partial.replace(target)  # atomic: a crash never leaves a truncated file in the cache
-                with lock:
-                    checksums[name] = {"sha256": content_hash(data), "etag": response.headers.get("etag")}
-                return Fetched(name, target, status=200)
-            if response.status_code == 404:
-                return Fetched(name, None, f"{url}: not found (HTTP 404)", status=404)
-            last_error = f"HTTP {response.status_code}"
-            if response.status_code < 500 and response.status_code != 429:
-                break  # a client error will not go away on retry
         if attempt < retries:
             time.sleep(min(0.2 * 2**attempt, 5.0))
+    return _failed(name, target, cached_ok, f"{url}: download failed after {retries + 1} attempts ({last_error})",
+                   status)
+
+
+def _receive(response: httpx.Response, target: Path, deadline: float) -> str:
+    """Stream the body into target's .part file; replace target only once it is whole."""
+    partial = target.with_suffix(target.suffix + ".part")
+    digest, size = hashlib.sha256(), 0
+    try:
+        with partial.open("wb") as handle:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_DOWNLOAD_BYTES:
+                    raise _Incomplete(f"over the {MAX_DOWNLOAD_BYTES:,}-byte download limit")
+                if time.monotonic() > deadline:
+                    raise _Incomplete(f"not finished within the time limit (raise {DOWNLOAD_SECONDS_ENV_VAR} "
+                                      "for a slow server)")
+                handle.write(chunk)
+                digest.update(chunk)
+        expected = response.headers.get("content-length")
+        if expected is not None and expected.isdigit() and int(expected) != size:
+            raise _Incomplete(f"truncated: {size:,} of {int(expected):,} bytes")
+        partial.replace(target)  # atomic: a crash never leaves a truncated file in the cache
+    finally:
+        partial.unlink(missing_ok=True)
+    return digest.hexdigest()
+
+
+def _failed(name: str, target: Path, cached_ok: bool, error: str, status: int | None = None) -> Fetched:
     if cached_ok:
-        # Offline or failing server: the verified cached copy is still good.
+        # Offline or failing server: the verified cached copy is still good, and kept.
+        log.warning("%s; using the verified cached copy %s", error, target)
         return Fetched(name, target, from_cache=True, status=status)
-    return Fetched(name, None, f"{url}: download failed after {retries + 1} attempts ({last_error})", status=status)
+    return Fetched(name, None, error, status=status)
 
 
 def _load_checksums(cache_dir: Path) -> dict:

@@ -24,6 +24,7 @@ from pipeline.model import Agreement, Document, Provision, content_hash, provisi
 from pipeline.sources.footnotes import attach_footnotes
 from pipeline.sources.html import html_to_text
 from pipeline.sources.language import detect_language
+from pipeline.sources.limits import LIMIT_VARIABLES, over_limit, source_limits
 from pipeline.sources.manifest import Manifest, SourceMetadata, load_sidecar, warn_missing
 from pipeline.sources.pdf import DEFAULT_PDF_ENGINE, PDF_ENGINES, read_pdf
 from pipeline.sources.pdf_layout import Footnote as PageNote
@@ -37,8 +38,7 @@ PDF_SUFFIXES = frozenset({".pdf"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
 SUPPORTED_SUFFIXES = PDF_SUFFIXES | HTML_SUFFIXES | TEXT_SUFFIXES
-# The largest agreements are a few MB of text; far larger files are not one agreement.
-MAX_FILE_BYTES = 512 * 1024 * 1024
+TEXT_LIMIT_VARIABLE = LIMIT_VARIABLES["text_bytes"][0]  # see pipeline.sources.limits
 RECORD_KEYS = ("chapter", "article_no", "article_title", "text", "page_start", "page_end")
 
 __all__ = [
@@ -74,9 +74,18 @@ def source_kind(path: Path) -> str | None:
     return None
 
 
+def is_stray(path: Path, directory: Path, manifest: Manifest | None = None) -> bool:
+    """Files beside a corpus that are not agreements: READMEs, dotfiles (and anything in a
+    dot-folder: .git, .cache), and what the manifest's `exclude` patterns name."""
+    relative = path.relative_to(directory)
+    if any(part.startswith(".") for part in relative.parts) or path.name.upper().startswith("README"):
+        return True
+    return manifest is not None and manifest.excludes(relative)
+
+
 def discover_inputs(directory: Path, manifest: Manifest | None = None) -> list[Path]:
-    """The agreements in a folder: every supported file, and each multi-file folder the
-    manifest declares (`directory = "..."`) as one input instead of its files."""
+    """The agreements in a folder: every supported file but strays (`is_stray`), and each
+    multi-file folder the manifest declares (`directory = "..."`) as one input instead of its files."""
     grouped = {
         (directory / entry.directory).resolve()
         for entry in (manifest.entries if manifest else ())
@@ -84,7 +93,7 @@ def discover_inputs(directory: Path, manifest: Manifest | None = None) -> list[P
     }
     inputs: list[Path] = sorted(grouped)
     for path in sorted(directory.rglob("*")):
-        if not path.is_file() or source_kind(path) is None:
+        if not path.is_file() or source_kind(path) is None or is_stray(path, directory, manifest):
             continue
         if any(parent in grouped for parent in path.resolve().parents):
             continue
@@ -96,7 +105,7 @@ def _parts(folder: Path, metadata: SourceMetadata | None, base: Path) -> list[Pa
     """The files of a multi-file agreement, in the manifest's order or in natural order."""
     if metadata and metadata.files:
         return [base / name for name in metadata.files]
-    files = [p for p in folder.iterdir() if p.is_file() and source_kind(p) is not None]
+    files = [p for p in folder.iterdir() if p.is_file() and source_kind(p) is not None and not is_stray(p, folder)]
     return sorted(files, key=_natural_key)
 
 
@@ -113,8 +122,7 @@ def read_document(
 ) -> Document:
     """Read one agreement from a PDF, HTML, text or Markdown file (or a multi-file folder)."""
     path = Path(path)
-    if pdf_engine not in PDF_ENGINES:
-        raise ValueError(f"unknown PDF engine {pdf_engine!r}; choose one of {', '.join(PDF_ENGINES)}")
+    _check_engine(pdf_engine)
     metadata = manifest.for_file(path) if manifest else load_sidecar(path)
     if path.is_dir():
         parts = _parts(path, metadata, manifest.directory if manifest else path)
@@ -137,6 +145,11 @@ def read_document(
     agreement = _agreement(path, merged, metadata, digest)
     footnotes = attach_footnotes(agreement.id, articles, merged.notes, merged.references, merged.page_offsets)
     return Document(agreement, tuple(_provisions(agreement.id, articles)), footnotes)
+
+
+def _check_engine(pdf_engine: str) -> None:
+    if pdf_engine not in PDF_ENGINES:
+        raise SourceError("--pdf-engine", f"{pdf_engine!r} is not a PDF engine", f"choose one of {', '.join(PDF_ENGINES)}")
 
 
 def _extract(path: Path, pdf_engine: str) -> _Extracted:
@@ -163,11 +176,12 @@ def _extract(path: Path, pdf_engine: str) -> _Extracted:
 def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SourceError(path, f"is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for one agreement")
+        limit = source_limits().text_bytes
+        if size > limit:
+            raise SourceError(path, *over_limit("bytes", size, limit, TEXT_LIMIT_VARIABLE))
         data = path.read_bytes()
     except OSError as exc:
-        raise SourceError(path, f"cannot be read: {exc.strerror}") from exc
+        raise SourceError(path, f"cannot be read: {exc.strerror}", "check that the file exists and is readable") from exc
     if not data.strip():
         raise SourceError(path, "is empty (0 bytes)" if not data else "is empty (only whitespace)",
                           "replace it with the complete file")  # fmt: skip
@@ -297,8 +311,7 @@ def parse_files_parallel(
 ) -> Iterator[Document | SourceError]:
     """Read files in parallel processes, yielding a Document or a SourceError per path, in order."""
     paths = [Path(p) for p in paths]
-    if pdf_engine not in PDF_ENGINES:
-        raise ValueError(f"unknown PDF engine {pdf_engine!r}; choose one of {', '.join(PDF_ENGINES)}")
+    _check_engine(pdf_engine)
     workers = min(workers or os.cpu_count() or 1, len(paths))
     job = partial(_read_or_failure, pdf_engine=pdf_engine, manifest=manifest)
     if workers <= 1:

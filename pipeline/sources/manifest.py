@@ -54,6 +54,11 @@ class SourceMetadata:
 class Manifest:
     directory: Path
     entries: tuple[SourceMetadata, ...] = field(default=())
+    exclude: tuple[str, ...] = ()  # glob patterns, relative to the folder: files that are not agreements
+
+    def excludes(self, relative: Path) -> bool:
+        path = PurePosixPath(relative.as_posix())
+        return any(path.match(pattern) or path.as_posix() == pattern for pattern in self.exclude)
 
     def for_file(self, path: Path) -> SourceMetadata | None:
         """Metadata for a file or multi-file folder: its sidecar, else its manifest entry."""
@@ -84,7 +89,10 @@ def load_manifest_file(path: Path) -> Manifest:
     if not isinstance(tables, list):
         raise SourceError(path, "`agreement` must be an array of tables", "write each one as [[agreement]]")
     entries = tuple(_metadata(table, path, index) for index, table in enumerate(tables, start=1))
-    return Manifest(path.parent, entries)
+    exclude = data.get("exclude", [])
+    if not isinstance(exclude, list) or not all(isinstance(p, str) for p in exclude):
+        raise SourceError(path, "`exclude` must be a list of file patterns", 'write e.g. exclude = ["notes/*", "draft.pdf"]')
+    return Manifest(path.parent, entries, tuple(exclude))
 
 
 def load_sidecar(path: Path) -> SourceMetadata | None:
@@ -109,7 +117,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise SourceError(path, f"cannot be read: {exc.strerror}") from exc
+        raise SourceError(path, f"cannot be read: {exc.strerror}", "check that the file exists and is readable") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SourceError(path, f"is not valid TOML: {exc}", "see corpora/sources.toml for the format") from exc
 
@@ -117,7 +125,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _metadata(table: Any, path: Path, index: int | None) -> SourceMetadata:
     where = f"[[agreement]] #{index}" if index else "the sidecar"
     if not isinstance(table, dict):
-        raise SourceError(path, f"{where} is not a table")
+        raise SourceError(path, f"{where} is not a table", "write each agreement as [[agreement]] with key = value lines")
     unknown = set(table) - _FIELDS
     if unknown:
         raise SourceError(
@@ -127,7 +135,8 @@ def _metadata(table: Any, path: Path, index: int | None) -> SourceMetadata:
     if "file" in table:
         files = [table["file"], *files]
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
-        raise SourceError(path, f"{where}: `file`/`files` must be a path or a list of paths")
+        raise SourceError(path, f"{where}: `file`/`files` must be a path or a list of paths",
+                          'write file = "a.pdf" or files = ["a.pdf", "b.pdf"]')
     if index is not None and not files and "directory" not in table:
         raise SourceError(path, f"{where} names no `file` or `directory`", "say which file it describes")
     if len(files) > 1 and "directory" not in table:
@@ -170,7 +179,7 @@ def _optional_str(table: dict[str, Any], key: str, path: Path, where: str) -> st
     if value is None:
         return None
     if not isinstance(value, str | int):
-        raise SourceError(path, f"{where}: `{key}` must be text")
+        raise SourceError(path, f"{where}: `{key}` must be text", f'quote it: {key} = "..."')
     return str(value).strip() or None
 
 
@@ -180,7 +189,7 @@ def _date(value: Any, path: Path, where: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError as exc:
-        raise SourceError(path, f"{where}: date {value!r} is not YYYY-MM-DD") from exc
+        raise SourceError(path, f"{where}: date {value!r} is not YYYY-MM-DD", "write it as 2016-02-04") from exc
 
 
 def _relative(path: Path, directory: Path) -> str | None:

@@ -12,6 +12,7 @@ way with the same message: empty, not a PDF, corrupt, encrypted, or scanned with
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipeline.errors import SourceError
+from pipeline.sources.limits import LIMIT_VARIABLES, over_limit, source_limits
 from pipeline.sources.pdf_layout import LaidOutText, PageLines, lay_out
 
 log = logging.getLogger(__name__)
@@ -31,8 +33,9 @@ OCR_FIX = "run OCR first (for example `ocrmypdf in.pdf out.pdf`) and ingest the 
 def read_pdf(path: Path, engine: str = DEFAULT_PDF_ENGINE) -> LaidOutText:
     """Read the PDF at `path` with `engine`; SourceError names the file and what went wrong."""
     pages_in_file = check_pdf(path)
+    seconds = source_limits().pdf_seconds
     try:
-        pages = list(_engine(engine)(path))
+        pages = list(_within(seconds, _engine(engine)(path), path))
     except SourceError:
         raise
     except Exception as exc:  # an engine failing on a file PDFium could open
@@ -56,13 +59,30 @@ def read_pdf(path: Path, engine: str = DEFAULT_PDF_ENGINE) -> LaidOutText:
     return laid_out
 
 
+def _within(seconds: float, pages: Iterator[PageLines], path: Path) -> Iterator[PageLines]:
+    """The engine's pages until the time limit; checked between pages (one page that never
+    ends is not interrupted: PDFium's C code cannot be, short of killing the process)."""
+    deadline = time.monotonic() + seconds
+    for page in pages:
+        yield page
+        if time.monotonic() > deadline:
+            variable = LIMIT_VARIABLES["pdf_seconds"][0]
+            raise SourceError(path, f"took over {seconds:g} s to read (stopped after page {page.number})",
+                              f"check the file, or raise {variable} if it is a very long agreement")
+
+
 def check_pdf(path: Path) -> int:
-    """Open the file with PDFium and return its page count, or raise a SourceError saying why not."""
+    """Open the file with PDFium and return its page count, or raise a SourceError saying why not
+    (unreadable, empty, not a PDF, over the size or page limit, encrypted, corrupt)."""
+    limits = source_limits()
     try:
+        size = path.stat().st_size
+        if size > limits.pdf_bytes:
+            raise SourceError(path, *over_limit("bytes", size, limits.pdf_bytes, LIMIT_VARIABLES["pdf_bytes"][0]))
         with path.open("rb") as handle:
             head = handle.read(1024)
     except OSError as exc:
-        raise SourceError(path, f"cannot be read: {exc.strerror}") from exc
+        raise SourceError(path, f"cannot be read: {exc.strerror}", "check that the file exists and is readable") from exc
     if not head:
         raise SourceError(path, "is empty (0 bytes)", "replace it with the complete file")
     if b"%PDF-" not in head:
@@ -77,6 +97,8 @@ def check_pdf(path: Path) -> int:
         document.close()
     if count == 0:
         raise SourceError(path, "has no pages", "replace it with the complete file")
+    if count > limits.pdf_pages:
+        raise SourceError(path, *over_limit("pages", count, limits.pdf_pages, LIMIT_VARIABLES["pdf_pages"][0]))
     return count
 
 

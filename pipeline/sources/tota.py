@@ -17,19 +17,19 @@ from defusedxml.common import DefusedXmlException
 
 from pipeline.errors import SourceError
 from pipeline.model import Agreement, Document, Provision, content_hash, provision_id
+from pipeline.sources.limits import LIMIT_VARIABLES, over_limit, source_limits
 
 SOURCE_NAME = "tota"
 DEFAULT_BASE_URL = "https://raw.githubusercontent.com/mappingtreaties/tota/master/xml/"
 TOTA_FILE_PATTERN = re.compile(r"^pta_(\d+)\.xml$")
-# The largest ToTA file is about 2 MB; anything far above that is not a ToTA agreement.
-MAX_XML_BYTES = 64 * 1024 * 1024
+XML_LIMIT_VARIABLE = LIMIT_VARIABLES["xml_bytes"][0]  # see pipeline.sources.limits
 
 
 def list_tota_files(directory: Path) -> list[Path]:
     """The ToTA XML files of a folder, in treaty-id order."""
     if not directory.is_dir():
         raise SourceError(directory, "is not a directory", "point --source at the folder that holds pta_*.xml")
-    files = [p for p in directory.iterdir() if TOTA_FILE_PATTERN.match(p.name)]
+    files = [p for p in directory.iterdir() if TOTA_FILE_PATTERN.match(p.name) and p.is_file()]
     return sorted(files, key=lambda p: int(TOTA_FILE_PATTERN.match(p.name).group(1)))  # type: ignore[union-attr]
 
 
@@ -38,10 +38,15 @@ def read_tota_file(path: Path) -> Document:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise SourceError(path, f"cannot be read: {exc.strerror}") from exc
-    if size > MAX_XML_BYTES:
-        raise SourceError(path, f"is {size:,} bytes, over the {MAX_XML_BYTES:,}-byte limit for one agreement")
-    return parse_tota_xml(path.read_bytes(), location=str(path))
+        raise SourceError(path, f"cannot be read: {exc.strerror}", "check that the file exists and is readable") from exc
+    limit = source_limits().xml_bytes
+    if size > limit:
+        raise SourceError(path, *over_limit("bytes", size, limit, XML_LIMIT_VARIABLE))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(path, f"cannot be read: {exc.strerror}", "check that the file exists and is readable") from exc
+    return parse_tota_xml(data, location=str(path))
 
 
 def parse_tota_xml(data: bytes, location: str = "<bytes>") -> Document:
@@ -52,8 +57,9 @@ def parse_tota_xml(data: bytes, location: str = "<bytes>") -> Document:
     """
     if not data.strip():
         raise SourceError(location, "is empty", "re-download it or remove it from the corpus folder")
-    if len(data) > MAX_XML_BYTES:
-        raise SourceError(location, f"is over the {MAX_XML_BYTES:,}-byte limit for one agreement")
+    limit = source_limits().xml_bytes
+    if len(data) > limit:
+        raise SourceError(location, *over_limit("bytes", len(data), limit, XML_LIMIT_VARIABLE))
     try:
         root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
@@ -61,12 +67,13 @@ def parse_tota_xml(data: bytes, location: str = "<bytes>") -> Document:
     except SafeET.ParseError as exc:
         raise SourceError(location, f"is not well-formed XML: {exc}", "re-download the file") from exc
     if root.tag != "treaty" or root.find("meta") is None or root.find("body") is None:
-        raise SourceError(location, "is not a ToTA treaty file (expected <treaty><meta>…</meta><body>…</body>)")
+        raise SourceError(location, "is not a ToTA treaty file (expected <treaty><meta>…</meta><body>…</body>)",
+                          "remove it from the corpus folder, or name it other than pta_<id>.xml")
 
     meta = root.find("meta")
     treaty_id = _text(meta, "treaty_identifier")
     if not treaty_id:
-        raise SourceError(location, "has no <treaty_identifier>")
+        raise SourceError(location, "has no <treaty_identifier>", "re-download the file from the ToTA repository")
     agreement = Agreement(
         id=f"{SOURCE_NAME}:{treaty_id}",
         source=SOURCE_NAME,

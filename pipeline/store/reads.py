@@ -12,7 +12,19 @@ def query(connection: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     try:
         return connection.execute(sql).df()
     except duckdb.Error as exc:
-        raise StoreError(f"query failed: {exc}") from exc
+        raise StoreError(f"query failed: {exc} ({_hint(exc)})") from exc
+
+
+def _hint(exc: duckdb.Error) -> str:
+    if isinstance(exc, duckdb.PermissionException):
+        return "the SQL sandbox reads only the database: no files, URLs, extensions or settings"
+    if isinstance(exc, (duckdb.CatalogException, duckdb.BinderException)):
+        return "see the tables and columns with `cybernorms sql \"SHOW ALL TABLES\"` and the README's schema"
+    if isinstance(exc, duckdb.ParserException):
+        return "check the query's syntax"
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return "narrow the query, or raise CYBERNORMS_SQL_MEMORY_LIMIT"
+    return "check the query against the README's schema"
 
 
 def status(connection: duckdb.DuckDBPyConnection) -> dict:

@@ -6,6 +6,10 @@ of an agreement intact, never half of the new one. A batch of agreements shares 
 transaction (one commit instead of fifty: a commit costs more than the rows); if the batch
 fails, each of its agreements is retried in a transaction of its own, so one bad agreement
 costs only itself.
+
+A failure of the storage itself (disk full, file system gone read-only, a commit that cannot
+be written) is not one agreement's fault: retrying each agreement would only fail again, so it
+stops the run at once with a StoreError. What earlier transactions committed stays.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from datetime import datetime
 import duckdb
 
 from pipeline.classify.documents import AnalysedDocument
+from pipeline.errors import StoreError
 from pipeline.model import Run
 from pipeline.store.rows import TABLES, StoreRows, to_rows
 
@@ -58,14 +63,15 @@ def write_rows(connection: duckdb.DuckDBPyConnection, rows: StoreRows, run_id: s
         return WriteOutcome()
     try:
         return WriteOutcome(agreements=rows.agreements.num_rows, provisions=_replace(connection, rows, run_id))
-    except duckdb.Error:
-        pass  # find the agreement(s) at fault: one transaction each
+    except duckdb.Error as exc:
+        raise_if_storage_failure(exc)  # else: find the agreement(s) at fault, one transaction each
     outcome = WriteOutcome()
     for agreement_id in rows.agreement_ids:
         try:
             outcome.provisions += _replace(connection, rows.only(agreement_id), run_id)
             outcome.agreements += 1
         except duckdb.Error as exc:
+            raise_if_storage_failure(exc)
             outcome.errors.append(f"{agreement_id} ({rows.name_of(agreement_id)}): not written, previous rows kept: {exc}")
     return outcome
 
@@ -90,9 +96,25 @@ def _replace(connection: duckdb.DuckDBPyConnection, rows: StoreRows, run_id: str
                     connection.unregister("_incoming")
         connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        try:
+            connection.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # a failed COMMIT has already ended the transaction: keep the error that matters
         raise
     return rows.provisions.num_rows
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    """The database file cannot be written at all, as opposed to one agreement's rows being bad."""
+    message = str(exc)
+    return (isinstance(exc, (duckdb.IOException, duckdb.PermissionException, duckdb.FatalException))
+            or "Failed to commit" in message or "database has been invalidated" in message
+            or "No space left on device" in message)
+
+
+def raise_if_storage_failure(exc: duckdb.Error) -> None:
+    if is_storage_failure(exc):
+        raise StoreError(f"the database cannot be written: {exc}") from exc
 
 
 def start_run(connection: duckdb.DuckDBPyConnection, run: Run) -> None:

@@ -174,22 +174,26 @@ class TrainedClassifier:
         frame = provision_frame([texts[i][p.start:p.end] for i, p in flat], [langs[i] for i, _ in flat],
                                 [headings[i] for i, _ in flat])
         classes = self.paragraph_model.predict(frame) if flat else []
-        column = {label: j for j, label in enumerate(self.model_labels)}
-        probabilities = self.labels_model.predict_proba(frame) if flat and column else None
         hints = fast_cue_counts(list(frame["text"]), list(frame["lang"]))
-        carried: list[set[str]] = [set() for _ in flat]
+        carried: list[set[str]] = [{label for label in labels[i] if label in hints[row]} for row, (i, _) in enumerate(flat)]
+        reached = {(i, label) for row, (i, _) in enumerate(flat) for label in carried[row]}
+        unreached = {(i, label) for i in range(len(texts)) for label in labels[i]} - reached
+        # Only the provisions with a label no cue phrase places need the model's paragraph scores.
+        rows = [row for row, (i, _) in enumerate(flat) if any(key[0] == i for key in unreached)]
+        column = {label: j for j, label in enumerate(self.model_labels)}
+        probabilities = (dict(zip(rows, self.labels_model.predict_proba(frame.iloc[rows])))
+                         if rows and column else {})
         best: dict[tuple[int, str], tuple[float, int]] = {}
-        for row, (i, _) in enumerate(flat):
+        for row in rows:
+            i = flat[row][0]
             for label in labels[i]:
-                if label in hints[row]:
-                    carried[row].add(label)
-                score = float(probabilities[row, column[label]]) if probabilities is not None and label in column else 0.0
+                if (i, label) not in unreached:
+                    continue
+                score = float(probabilities[row][column[label]]) if row in probabilities and label in column else 0.0
                 if (i, label) not in best or score > best[(i, label)][0]:
                     best[(i, label)] = (score, row)
-        reached = {(i, label) for row, (i, _) in enumerate(flat) for label in carried[row]}
-        for key, (_, row) in best.items():
-            if key not in reached:
-                carried[row].add(key[1])
+        for (i, label), (_, row) in best.items():
+            carried[row].add(label)
         results: list[list[ParagraphPrediction]] = [[] for _ in texts]
         for row, (i, p) in enumerate(flat):
             results[i].append(ParagraphPrediction(p.index, p.number, p.kind, p.start, p.end, str(classes[row]),

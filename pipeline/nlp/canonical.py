@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from functools import cache
 
 import spacy
-from spacy.matcher import Matcher
 
 from pipeline.nlp.lexicon import _load, lexicon_language
-from pipeline.nlp.modality import _pattern, modality_cues, rule_class
+from pipeline.nlp.modality import PhraseRules, modality_cues, rule_class
 from pipeline.nlp.screen import PhraseScreen, normalise_whitespace
 
 # The sentence around a match, lettered items included: their modal verb stands in the
@@ -33,15 +32,12 @@ _CROSS_REFERENCE = re.compile(r"(?:article|artículo|paragraph|párrafo|section|
 
 
 @cache
-def _matcher(lang: str) -> tuple[spacy.language.Language, Matcher, PhraseScreen]:
+def _matcher(lang: str) -> tuple[spacy.language.Language, PhraseRules, PhraseScreen]:
     nlp = spacy.blank(lang)
-    matcher = Matcher(nlp.vocab)
     phrases_by_label = _load(f"canonical_{lang}.json")
-    for label, phrases in phrases_by_label.items():
-        matcher.add(label, [_pattern(" ".join(t.text for t in nlp.make_doc(p.replace("*", " * ")))) for p in phrases])
     # Texts with no phrase's first words skip spaCy (most screened articles).
     screen = PhraseScreen([p.split("*")[0].strip() for phrases in phrases_by_label.values() for p in phrases])
-    return nlp, matcher, screen
+    return nlp, PhraseRules(nlp, phrases_by_label), screen
 
 
 def canonical_labels(texts: Sequence[str], langs: Sequence[str | None]) -> list[frozenset[str]]:
@@ -60,8 +56,7 @@ def canonical_labels(texts: Sequence[str], langs: Sequence[str | None]) -> list[
             text = texts[i]
             found: set[str] = set()
             candidates = []
-            for match_id, start, end in matches:
-                label = nlp.vocab.strings[match_id]
+            for label, start, end in matches:
                 if label in found:
                     continue
                 begin = doc[start].idx

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import spacy
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 
 from pipeline.nlp.lexicon import _load, lexicon_language
 
@@ -39,32 +39,57 @@ class ModalityCues:
         return self.counts.get(kind, 0) > 0
 
 
-def _pattern(phrase: str) -> list[dict]:
-    tokens: list[dict] = []
-    for word in phrase.split():
+class PhraseRules:
+    """spaCy matchers for cue phrases: a PhraseMatcher for plain phrases and a token Matcher for
+    phrases with '*' gaps (and token rules such as Spanish future-tense endings).
+
+    The PhraseMatcher costs one hash lookup per token whatever the number of phrases; the token
+    Matcher costs per pattern and token, so only the few phrases that need it go there."""
+
+    def __init__(self, nlp: spacy.language.Language, phrases_by_key: dict[str, list[str]]) -> None:
+        self.strings = nlp.vocab.strings
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.tokens = Matcher(nlp.vocab)
+        for key, phrases in phrases_by_key.items():
+            plain = [p for p in phrases if "*" not in p]
+            gapped = [p for p in phrases if "*" in p]
+            if plain:
+                self.phrases.add(key, list(nlp.tokenizer.pipe(plain)))
+            if gapped:
+                self.tokens.add(key, [pattern for phrase in gapped for pattern in token_patterns(nlp, phrase)])
+
+    def add_token_rule(self, key: str, pattern: list[dict]) -> None:
+        self.tokens.add(key, [pattern])
+
+    def __call__(self, doc) -> list[tuple[str, int, int]]:
+        found = [*self.phrases(doc), *(self.tokens(doc) if len(self.tokens) else ())]
+        return [(self.strings[match_id], start, end) for match_id, start, end in found]
+
+
+def token_patterns(nlp: spacy.language.Language, phrase: str) -> list[list[dict]]:
+    """The Matcher patterns of one cue phrase, tokenised as texts are ("co-operate" splits);
+    '*' becomes a gap of 0 to 4 tokens of any kind, one pattern per length."""
+    words = [t.text for t in nlp.make_doc(phrase.replace("*", " * ")) if not t.is_space]
+    patterns: list[list[dict]] = [[]]
+    for word in words:
         if word == "*":
-            tokens.extend({"OP": "?"} for _ in range(_GAP))
+            patterns = [pattern + [{}] * gap for pattern in patterns for gap in range(_GAP + 1)]
         else:
-            tokens.append({"LOWER": word})
-    return tokens
+            patterns = [pattern + [{"LOWER": word}] for pattern in patterns]
+    return patterns
 
 
 @cache
-def _matcher(lang: str) -> tuple[spacy.language.Language, Matcher]:
+def _matcher(lang: str) -> tuple[spacy.language.Language, PhraseRules]:
     code = lexicon_language(lang)
     nlp = spacy.blank(code)
-    matcher = Matcher(nlp.vocab)
     data = _load(f"modality_{code}.json")
-    for kind in KINDS:
-        phrases = data.get(kind, [])
-        if phrases:
-            # Tokenise each phrase as the texts are tokenised ("co-operate" splits in spaCy).
-            matcher.add(kind, [_pattern(" ".join(t.text for t in nlp.make_doc(p.replace("*", " * ")))) for p in phrases])
+    rules = PhraseRules(nlp, {kind: data.get(kind, []) for kind in KINDS})
     suffixes = data.get("binding_suffixes")
     if suffixes:
-        matcher.add("binding", [[{"LOWER": {"REGEX": "(" + "|".join(suffixes) + ")$"}, "IS_ALPHA": True,
-                                  "LENGTH": {">=": 6}}]])
-    return nlp, matcher
+        rules.add_token_rule("binding", [{"LOWER": {"REGEX": "(" + "|".join(suffixes) + ")$"}, "IS_ALPHA": True,
+                                          "LENGTH": {">=": 6}}])
+    return nlp, rules
 
 
 def modality_cues(texts: Sequence[str], lang: str | None = "en") -> list[ModalityCues]:
@@ -72,7 +97,7 @@ def modality_cues(texts: Sequence[str], lang: str | None = "en") -> list[Modalit
     nlp, matcher = _matcher(lexicon_language(lang))
     results = []
     for doc in nlp.tokenizer.pipe(texts, batch_size=256):
-        spans = [(nlp.vocab.strings[match_id], start, end) for match_id, start, end in matcher(doc)]
+        spans = matcher(doc)
         enclosing = [(start, end) for kind, start, end in spans if kind in _ENCLOSING]
         counts: dict[str, int] = {}
         seen: set[tuple[str, int]] = set()

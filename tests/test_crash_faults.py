@@ -179,6 +179,7 @@ def test_a_write_on_a_full_disk_stops_instead_of_retrying_each_agreement(tiny_di
     with open_database(tiny_disk / "cn.duckdb") as connection:
         write_documents(connection, [analysed()], "run1")
         _fill(tiny_disk, leave_kb=0)
-        others = [analysed(MINIMAL.replace(b"9001", str(9002 + i).encode())) for i in range(3)]
+        # Enough rows to outgrow the slack in the pages the database files already hold.
+        others = [analysed(MINIMAL.replace(b"9001", str(9002 + i).encode())) for i in range(40)]
         with pytest.raises(StoreError, match="the database cannot be written.*No space left on device"):
             write_documents(connection, others, "run2")

@@ -136,7 +136,9 @@ def download_urls(
     manifest's `url` entries). One result per name, in order."""
     for name, url in urls.items():
         if not is_url(url):
-            raise SourceError(url, f"is not an http(s) URL (for {name})")
+            raise SourceError(url, f"is not an http(s) URL (for {name})",
+                              "give the entry's `url` as the publisher's full http(s) address, or drop `url` and "
+                              "put the file beside the manifest")
     cache_dir.mkdir(parents=True, exist_ok=True)
     checksums = _load_checksums(cache_dir)
     lock = threading.Lock()

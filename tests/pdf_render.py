@@ -236,20 +236,21 @@ class _Layout:
             return
         n = len(self.footnotes) + 1
         quoted = " ".join(words[:4])[:40]
-        note = f"{n} {_NOTE_OPENINGS[n % len(_NOTE_OPENINGS)]} “{quoted}”."
-        self.footnotes.append(note)
-        self.page_footnotes.append(note)
+        self._add_note(f"{n} {_NOTE_OPENINGS[n % len(_NOTE_OPENINGS)]} “{quoted}”.")
         size = self.style.font_size
         self.pdf.set_font(self.family, "", size * 0.6)
         self.pdf.text(x + 0.6, self.y - size * 0.38, str(n))
+
+    def _add_note(self, note: str) -> None:
+        """A footnote for the document's list and for the bottom of the current page."""
+        self.footnotes.append(note)
+        self.page_footnotes.append(note)
 
     def _heading_marker(self, x: float, words: list[str]) -> None:
         """A footnote reference glued to a heading's last word, in nearly the heading's size:
         what official PDFs do and what engines cannot tell from the word by its size."""
         n = len(self.footnotes) + 1
-        note = f"{n} For greater certainty, the heading “{' '.join(words[-3:])}” is explained here."
-        self.footnotes.append(note)
-        self.page_footnotes.append(note)
+        self._add_note(f"{n} For greater certainty, the heading “{' '.join(words[-3:])}” is explained here.")
         size = self.pdf.font_size_pt
         self.pdf.set_font(self.family, "B", size * 0.85)
         self.pdf.text(x + 0.3, self.y - size * 0.2, str(n))

@@ -43,14 +43,22 @@ def _style(index: int, name: str) -> PageStyle:
     )
 
 
+def _clean_samples(ids) -> list[tuple[int, str, samples.SampleAgreement]]:
+    """The agreements to render, never a hold-out one, each with ToTA articles that split cleanly."""
+    out = []
+    for index, treaty_id in enumerate(ids):
+        assert treaty_id not in samples.holdout_ids()
+        sample = samples.load_agreement(treaty_id)
+        assert sample.merged_articles == 0
+        out.append((index, treaty_id, sample))
+    return out
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> list[tuple[samples.SampleAgreement, Path, int]]:
     folder = tmp_path_factory.mktemp("roundtrip")
     out = []
-    for index, treaty_id in enumerate(samples.ROUNDTRIP_IDS):
-        assert treaty_id not in samples.holdout_ids()
-        sample = samples.load_agreement(treaty_id)
-        assert sample.merged_articles == 0
+    for index, treaty_id, sample in _clean_samples(samples.ROUNDTRIP_IDS):
         style = samples.STYLES[index % len(samples.STYLES)]
         blocks = samples.to_blocks(sample, style)
         result = render_pdf(blocks, folder / f"pta_{treaty_id}.pdf", _style(index, sample.name))
@@ -107,10 +115,7 @@ def _official_style(index: int) -> PageStyle:
 def official(tmp_path_factory):
     folder = tmp_path_factory.mktemp("official")
     out = []
-    for index, treaty_id in enumerate(samples.OFFICIAL_IDS):
-        assert treaty_id not in samples.holdout_ids()
-        sample = samples.load_agreement(treaty_id)
-        assert sample.merged_articles == 0
+    for index, treaty_id, sample in _clean_samples(samples.OFFICIAL_IDS):
         blocks = samples.official_blocks(sample, index)
         result = render_pdf(blocks, folder / f"official_{treaty_id}.pdf", _official_style(index))
         out.append((sample, blocks, result))

@@ -123,8 +123,7 @@ def test_save_pins_the_model_files(saved_model: Path) -> None:
 
 def test_vocabularies_live_beside_the_archive_and_must_fit_it(saved_model: Path, tmp_path: Path) -> None:
     vocabularies = json.loads((saved_model / "vocabularies.json").read_text())
-    assert set(vocabularies) == {"labels/words", "labels/heading", "bindingness/words", "paragraphs/words",
-                                 "paragraphs/characters"}
+    assert set(vocabularies) == {"labels/words", "labels/heading", "bindingness/words", "paragraphs/words"}
     assert all(len(terms) == len(set(terms)) > 0 for terms in vocabularies.values())
     broken = tmp_path / "broken"
     shutil.copytree(saved_model, broken)
@@ -171,3 +170,13 @@ def test_the_shipped_model_is_the_default() -> None:
     assert classifier.version.startswith("norm-classifier-")
     prediction = classifier.predict([PROVISIONS[0]])[0]
     assert "customs_duties_electronic_transmissions" in prediction.labels
+
+
+def test_a_model_is_given_the_features_it_was_trained_with(saved_model: Path) -> None:
+    """Models 1.0.0 and 1.1.0 saw cited articles' titles and had no privacy-safeguard sentences:
+    loaded, they keep that (config without "features"); a model trained now records features 2."""
+    assert json.loads((saved_model / "config.json").read_text())["features"] == 2
+    assert TrainedClassifier.load(saved_model).features == 2
+    older = MODELS_DIR / "norm-classifier" / "1.1.0"
+    assert "features" not in json.loads((older / "config.json").read_text())
+    assert TrainedClassifier.load(older).features == 1

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import spacy
 
 from pipeline.classify.annotations import AnnotatedProvision, Annotation, load_paragraph_annotations
 from pipeline.classify.evaluate import (
@@ -21,11 +22,13 @@ from pipeline.classify.evaluate import (
     temporal_split,
 )
 from pipeline.classify.train import choose_rule, fit_calibration, global_threshold
-from pipeline.classify.trained import LabelRule
+from pipeline.classify.trained import LabelRule, provision_frame
 from pipeline.errors import CybernormsError
 from pipeline.model import Agreement, Document
 from pipeline.nlp.canonical import canonical_labels
-from pipeline.nlp.modality import modality_cues, rule_class
+from pipeline.nlp.citations import mask_cited_titles
+from pipeline.nlp.safeguards import privacy_safeguards
+from pipeline.nlp.modality import PhraseRules, modality_cues, rule_class
 from pipeline.nlp.paragraphs import aggregate_bindingness, split_paragraphs
 
 ARTICLE = ("1. Each Party shall adopt or maintain measures to protect personal information.\n\n"
@@ -93,6 +96,26 @@ def test_shall_inside_shall_endeavour_is_not_counted_as_binding() -> None:
     assert cues.counts.get("binding", 0) == 0 and cues.has("hortatory") and cues.has("qualifier")
 
 
+
+@pytest.mark.parametrize(("text", "spans"), [
+    ("Each Party shall endeavour to adopt measures.", [(2, 4)]),  # no gap
+    ("Each Party shall, where appropriate, endeavour to adopt.", [(2, 8)]),  # a 4-token gap
+    ("Each Party shall, where possible and appropriate, endeavour to adopt.", []),  # 6 tokens: too far
+    ("Each Party endeavour and shall adopt measures.", []),  # the parts out of order
+])
+def test_a_gap_in_a_cue_phrase_spans_zero_to_four_tokens(text: str, spans: list[tuple[int, int]]) -> None:
+    nlp = spacy.blank("en")
+    rules = PhraseRules(nlp, {"hortatory": ["shall * endeavour"]})
+    assert [(start, end) for _, start, end in rules(nlp.make_doc(text))] == spans
+
+
+def test_a_phrase_with_two_gaps_chains_all_three_parts() -> None:
+    """'nothing * shall * require' (negation): every part in order, each gap 0-4 tokens."""
+    assert modality_cues(["Nothing in this Chapter shall be construed to require a Party to disclose."])[0].has(
+        "negation")
+    assert not modality_cues(["Nothing is said here. The Parties shall consider what the rules require."])[0].has(
+        "negation")
+
 # -- aggregation ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("classes", "expected"), [
@@ -130,6 +153,43 @@ def test_canonical_wording_needs_a_commitment_and_is_not_a_cross_reference() -> 
     assert found == [frozenset({"cross_border_data_flows"}), frozenset(), frozenset(), frozenset(),
                      frozenset({"unsolicited_messages"}), frozenset({"cybersecurity"})]
 
+
+
+def test_cited_titles_leave_the_text_and_the_references_stay() -> None:
+    text = ("Articles 14.4 (Non-Discriminatory Treatment of Digital Products), 14.11 (Cross-Border Transfer of "
+            "Information by Electronic Means) and 14.13 (Location of Computing Facilities) shall not apply to "
+            "paragraph 2 (b) of Article 3 (a).")
+    assert mask_cited_titles(text) == ("Articles 14.4, 14.11 and 14.13 shall not apply to paragraph 2 (b) of "
+                                       "Article 3 (a).")
+    assert mask_cited_titles("conforme al Artículo 9.11 (Transferencia Transfronteriza de Información)") == (
+        "conforme al Artículo 9.11")
+    frame = provision_frame([text], ["en"])
+    assert "Cross-Border" not in frame["text"].iat[0]
+    assert "Cross-Border" in provision_frame([text], ["en"], features=1)["text"].iat[0]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    # a carve-out that names privacy, in any chapter
+    ("This Chapter shall not be construed to require a Party to release information that would be exempt "
+     "from disclosure under its laws concerning privacy.", "en", True),
+    ("Without prejudice to each Party's law governing the processing of personal data, each Party shall "
+     "provide that judicial authorities may order the infringer to provide information.", "en", True),
+    ("Nada de lo dispuesto en este Capítulo se interpretará en el sentido de exigir a una Parte que divulgue "
+     "información relativa a los negocios y cuentas de clientes individuales.", "es", True),
+    # privacy named, but nothing carved out: a commitment to protect personal data
+    ("Each Party shall adopt or maintain a legal framework that provides for the protection of the personal "
+     "information of the users of electronic commerce.", "en", False),
+    # a carve-out, but of something else
+    ("Nothing in this Chapter shall be construed to require a Party to disclose confidential business "
+     "information.", "en", False),
+    # both, but in different sentences
+    ("Nothing in this Article shall prevent a Party from adopting measures. The Parties shall cooperate on "
+     "privacy.", "en", False),
+])
+def test_privacy_safeguard_is_a_carve_out_sentence_that_names_privacy(text: str, lang: str, expected: bool) -> None:
+    assert privacy_safeguards([text], [lang]) == [expected]
+    assert ("privacy_safeguard" in canonical_labels([text], [lang])[0]) is expected
+    assert "privacy_safeguard" not in canonical_labels([text], [lang], safeguards=False)[0]
 
 # -- calibration and decision rules ---------------------------------------------------------
 

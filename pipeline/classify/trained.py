@@ -29,6 +29,7 @@ from pipeline.classify.vocabularies import VOCABULARIES_FILE, put_back, vocabula
 from pipeline.errors import ModelError
 from pipeline.model import ParagraphPrediction, Prediction
 from pipeline.nlp.canonical import canonical_labels
+from pipeline.nlp.citations import mask_cited_titles
 from pipeline.nlp.lexicon import lexicon_language
 from pipeline.nlp.paragraphs import aggregate_bindingness, split_paragraphs
 from pipeline.nlp.screen import could_be_cyber, normalise_whitespace
@@ -37,6 +38,11 @@ from pipeline.taxonomy import LABEL_IDS
 MODEL_FILE = "model.skops"
 CONFIG_FILE = "config.json"
 _BATCH = 4096
+# What the models' inputs and union rules are, by version of this code: 1 (models 1.0.0 and
+# 1.1.0): the text as written; 2: cited articles' titles taken out of the text, and privacy
+# safeguard sentences (pipeline.nlp.safeguards) among the union rules. A model records the
+# features it was trained with and is always given the same ones.
+FEATURES = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,21 +65,26 @@ class LabelRule:
 
 
 def provision_frame(texts: Sequence[str], langs: Sequence[str | None],
-                    headings: Sequence[str] | None = None) -> pd.DataFrame:
-    return pd.DataFrame({"text": [normalise_whitespace(t) for t in texts],
+                    headings: Sequence[str] | None = None, *, features: int = FEATURES) -> pd.DataFrame:
+    """The model's input columns; from features 2 on, without the titles of cited articles
+    (pipeline.nlp.citations)."""
+    clean = (lambda t: normalise_whitespace(mask_cited_titles(t))) if features >= 2 else normalise_whitespace
+    return pd.DataFrame({"text": [clean(t) for t in texts],
                          "lang": [lexicon_language(lang) for lang in langs],
                          "heading": [normalise_whitespace(h) for h in headings] if headings else [""] * len(texts)})
 
 
 class TrainedClassifier:
     def __init__(self, labels_model, bindingness_model, model_labels: Sequence[str],
-                 rules: dict[str, LabelRule], version: str, paragraph_model=None) -> None:
+                 rules: dict[str, LabelRule], version: str, paragraph_model=None,
+                 features: int = FEATURES) -> None:
         self.labels_model = labels_model
         self.bindingness_model = bindingness_model  # whole-article bindingness: the fallback
         self.paragraph_model = paragraph_model  # binding / weak / hortatory / neither per paragraph
         self.model_labels = list(model_labels)
         self.rules = rules
         self.version = version
+        self.features = features
 
     # -- prediction ------------------------------------------------------------------------
     def predict(self, items: Sequence[ClassifierInput]) -> list[Prediction]:
@@ -83,7 +94,7 @@ class TrainedClassifier:
         for start in range(0, len(screened), _BATCH):
             chunk = screened[start:start + _BATCH]
             frame = provision_frame([items[i].text for i in chunk], [items[i].lang for i in chunk],
-                                    [items[i].heading for i in chunk])
+                                    [items[i].heading for i in chunk], features=self.features)
             raw = [items[i].text for i in chunk]
             for index, prediction in zip(chunk, self._predict_frame(frame, [items[i].id for i in chunk], raw)):
                 predictions[index] = prediction
@@ -122,7 +133,7 @@ class TrainedClassifier:
             decisions[:, k] |= cue
             if label not in column:
                 scores[:, k] = cue.astype(float)
-        canonical = canonical_labels(list(frame["text"]), list(frame["lang"]))
+        canonical = canonical_labels(list(frame["text"]), list(frame["lang"]), safeguards=self.features >= 2)
         for k, label in enumerate(LABEL_IDS):
             if rules[k].canonical:
                 decisions[:, k] |= np.array([label in found for found in canonical], dtype=bool)
@@ -136,23 +147,26 @@ class TrainedClassifier:
     def _predict_frame(self, frame: pd.DataFrame, ids: list[str], raw_texts: Sequence[str]) -> list[Prediction]:
         scores, decisions, cues = self.decide(frame)
         labelled = np.flatnonzero(decisions.any(axis=1))
-        article_level = (dict(zip(labelled, self.bindingness_model.predict(frame.iloc[labelled])))
-                         if len(labelled) else {})
         by_paragraph = self.paragraph_bindingness(
             [raw_texts[i] for i in labelled], [frame["lang"].iat[i] for i in labelled],
             [frame["heading"].iat[i] for i in labelled],
             [tuple(label for k, label in enumerate(LABEL_IDS) if decisions[i, k]) for i in labelled])
         paragraphs = dict(zip(labelled, by_paragraph))
+        aggregated = {i: aggregate_bindingness(p.bindingness for p in rows if p.labels) if rows else None
+                      for i, rows in paragraphs.items()}
+        # The whole-article model only where the paragraphs give no answer (no paragraph model).
+        fallback = [i for i in labelled if aggregated[i] is None]
+        article_level = (dict(zip(fallback, self.bindingness_model.predict(frame.iloc[fallback])))
+                         if fallback else {})
         out = []
         for i, provision_id in enumerate(ids):
             labels = tuple(label for k, label in enumerate(LABEL_IDS) if decisions[i, k])
             rows = paragraphs.get(i, ())
-            bindingness = aggregate_bindingness(p.bindingness for p in rows if p.labels) if rows else None
             out.append(Prediction(
                 provision_id=provision_id,
                 labels=labels,
                 scores={label: round(float(scores[i, k]), 4) for k, label in enumerate(LABEL_IDS) if scores[i, k] >= 0.05},
-                bindingness=(bindingness or str(article_level[i])) if labels else None,
+                bindingness=(aggregated[i] or str(article_level[i])) if labels else None,
                 instruments=cues[i].instruments if labels and cues[i] is not None else (),
                 model_version=self.version,
                 paragraphs=rows,
@@ -172,7 +186,7 @@ class TrainedClassifier:
         split = [split_paragraphs(text) for text in texts]
         flat = [(i, p) for i, paragraphs in enumerate(split) for p in paragraphs]
         frame = provision_frame([texts[i][p.start:p.end] for i, p in flat], [langs[i] for i, _ in flat],
-                                [headings[i] for i, _ in flat])
+                                [headings[i] for i, _ in flat], features=self.features)
         classes = self.paragraph_model.predict(frame) if flat else []
         hints = fast_cue_counts(list(frame["text"]), list(frame["lang"]))
         carried: list[set[str]] = [{label for label in labels[i] if label in hints[row]} for row, (i, _) in enumerate(flat)]
@@ -211,6 +225,7 @@ class TrainedClassifier:
         (directory / VOCABULARIES_FILE).write_text(json.dumps(vocabularies, ensure_ascii=False) + "\n",
                                                    encoding="utf-8")
         config = {"version": self.version, "model_labels": self.model_labels,
+                  "features": self.features,
                   "rules": {label: asdict(rule) for label, rule in sorted(self.rules.items())}}
         (directory / CONFIG_FILE).write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
         pin(directory)  # last: the manifest vouches for the files as written
@@ -244,4 +259,4 @@ class TrainedClassifier:
         rules = {label: LabelRule(**{**rule, "calibration": tuple(rule["calibration"]) if rule.get("calibration") else None})
                  for label, rule in config["rules"].items()}
         return cls(bundle["labels"], bundle["bindingness"], config["model_labels"], rules, config["version"],
-                   bundle.get("paragraphs"))
+                   bundle.get("paragraphs"), features=int(config.get("features", 1)))

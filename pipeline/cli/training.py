@@ -48,13 +48,16 @@ def _with_step_progress(run):
 def train(
     corpus: CorpusOption = None,
     holdout: HoldoutOption = None,
-    version: Annotated[str, typer.Option(help="Model version to write under models/norm-classifier/.")] = "1.1.0",
+    version: Annotated[Optional[str], typer.Option(
+        help="Model version to write under models/norm-classifier/ (default: the version this code trains, "
+             "pipeline.classify.build.MODEL_VERSION).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (folds and solvers).")] = 0,
 ) -> None:
     """Evaluate (temporal split, grouped cross-validation), train on all annotations, save model, metrics and card."""
-    from pipeline.classify.build import train_model
+    from pipeline.classify.build import MODEL_VERSION, train_model
 
     corpus, holdout = _corpus_and_holdout(corpus, holdout)
+    version = version or MODEL_VERSION
     target = _with_step_progress(lambda on_step: train_model(corpus, holdout, version=version, seed=seed,
                                                              on_step=on_step))
     console.print(f"model saved to {target} (see MODEL_CARD.md and metrics.json)")

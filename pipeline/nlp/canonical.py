@@ -21,6 +21,7 @@ import spacy
 
 from pipeline.nlp.lexicon import _load, lexicon_language
 from pipeline.nlp.modality import PhraseRules, modality_cues, rule_class
+from pipeline.nlp.safeguards import privacy_safeguards
 from pipeline.nlp.screen import PhraseScreen, normalise_whitespace
 
 # The sentence around a match, lettered items included: their modal verb stands in the
@@ -40,8 +41,10 @@ def _matcher(lang: str) -> tuple[spacy.language.Language, PhraseRules, PhraseScr
     return nlp, PhraseRules(nlp, phrases_by_label), screen
 
 
-def canonical_labels(texts: Sequence[str], langs: Sequence[str | None]) -> list[frozenset[str]]:
-    """The labels each text commits to in canonical wording."""
+def canonical_labels(texts: Sequence[str], langs: Sequence[str | None], *,
+                     safeguards: bool = True) -> list[frozenset[str]]:
+    """The labels each text commits to in canonical wording; with `safeguards`, also
+    `privacy_safeguard` where a sentence carves privacy law out (pipeline.nlp.safeguards)."""
     results: list[frozenset[str]] = [frozenset()] * len(texts)
     by_lang: dict[str, list[int]] = {}
     for i, lang in enumerate(langs):
@@ -70,6 +73,10 @@ def canonical_labels(texts: Sequence[str], langs: Sequence[str | None]) -> list[
                           if rule_class(cues) != "neither" and not cues.has("definition")}
             found.update(label for label, sentence in candidates if sentence in committing)
             results[i] = frozenset(found)
+    if safeguards:
+        for i, carved_out in enumerate(privacy_safeguards(texts, langs)):
+            if carved_out:
+                results[i] |= {"privacy_safeguard"}
     return results
 
 

@@ -1,7 +1,7 @@
 """Modality of a paragraph: binding, weak, hortatory or neither, by spaCy Matcher rules.
 
-The cue phrases live in `data/modality_<lang>.json`; each becomes a token pattern over
-lower-cased tokens, '*' standing for up to four tokens, so "shall, where appropriate,
+The cue phrases live in `data/modality_<lang>.json`; they match lower-cased tokens, '*'
+standing for up to four tokens, so "shall, where appropriate,
 endeavour" is caught by "shall * endeavour". A binding or permissive match that lies inside
 a weak, hortatory or negation match is not counted again ("shall" in "shall endeavour").
 
@@ -40,43 +40,62 @@ class ModalityCues:
 
 
 class PhraseRules:
-    """spaCy matchers for cue phrases: a PhraseMatcher for plain phrases and a token Matcher for
-    phrases with '*' gaps (and token rules such as Spanish future-tense endings).
+    """spaCy matchers for cue phrases: one PhraseMatcher for plain phrases and for the parts of
+    phrases with '*' gaps, and a token Matcher only for token rules (Spanish future-tense endings).
 
-    The PhraseMatcher costs one hash lookup per token whatever the number of phrases; the token
-    Matcher costs per pattern and token, so only the few phrases that need it go there."""
+    A PhraseMatcher costs one hash lookup per token whatever the number of phrases. Gapped
+    phrases ("shall * endeavour") used to be token-Matcher patterns with wildcard tokens, whose
+    partial matches multiply at every "shall": chaining their parts' phrase matches over gaps of
+    0 to `_GAP` tokens finds the same spans at a fraction of the cost."""
 
     def __init__(self, nlp: spacy.language.Language, phrases_by_key: dict[str, list[str]]) -> None:
         self.strings = nlp.vocab.strings
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.parts = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.tokens = Matcher(nlp.vocab)
+        self.gapped: list[tuple[str, tuple[int, ...]]] = []  # (key, ids of its parts in order)
+        part_ids: dict[str, int] = {}
         for key, phrases in phrases_by_key.items():
             plain = [p for p in phrases if "*" not in p]
-            gapped = [p for p in phrases if "*" in p]
             if plain:
                 self.phrases.add(key, list(nlp.tokenizer.pipe(plain)))
-            if gapped:
-                self.tokens.add(key, [pattern for phrase in gapped for pattern in token_patterns(nlp, phrase)])
+            for phrase in (p for p in phrases if "*" in p):
+                parts = [part.strip() for part in phrase.split("*")]
+                if not all(parts):
+                    raise ValueError(f"cue phrase {phrase!r}: '*' must stand between words")
+                for part in parts:
+                    if part not in part_ids:
+                        part_ids[part] = self.strings.add(f"part:{part}")
+                        self.parts.add(f"part:{part}", [nlp.make_doc(part)])
+                self.gapped.append((key, tuple(part_ids[part] for part in parts)))
 
     def add_token_rule(self, key: str, pattern: list[dict]) -> None:
         self.tokens.add(key, [pattern])
 
     def __call__(self, doc) -> list[tuple[str, int, int]]:
-        found = [*self.phrases(doc), *(self.tokens(doc) if len(self.tokens) else ())]
-        return [(self.strings[match_id], start, end) for match_id, start, end in found]
+        found = [(self.strings[m], start, end) for m, start, end in self.phrases(doc)]
+        if len(self.tokens):
+            found += [(self.strings[m], start, end) for m, start, end in self.tokens(doc)]
+        if self.gapped:
+            found += self._gapped_matches(doc)
+        return found
 
-
-def token_patterns(nlp: spacy.language.Language, phrase: str) -> list[list[dict]]:
-    """The Matcher patterns of one cue phrase, tokenised as texts are ("co-operate" splits);
-    '*' becomes a gap of 0 to 4 tokens of any kind, one pattern per length."""
-    words = [t.text for t in nlp.make_doc(phrase.replace("*", " * ")) if not t.is_space]
-    patterns: list[list[dict]] = [[]]
-    for word in words:
-        if word == "*":
-            patterns = [pattern + [{}] * gap for pattern in patterns for gap in range(_GAP + 1)]
-        else:
-            patterns = [pattern + [{"LOWER": word}] for pattern in patterns]
-    return patterns
+    def _gapped_matches(self, doc) -> list[tuple[str, int, int]]:
+        """Every chain of a gapped phrase's parts in order, each part starting 0 to `_GAP`
+        tokens after the previous one ends."""
+        spans_by_part: dict[int, list[tuple[int, int]]] = {}
+        for part, start, end in self.parts(doc):
+            spans_by_part.setdefault(part, []).append((start, end))
+        found = []
+        for key, parts in self.gapped:
+            if not all(part in spans_by_part for part in parts):
+                continue
+            chains = list(spans_by_part[parts[0]])
+            for part in parts[1:]:
+                chains = [(first, end) for first, last in chains for start, end in spans_by_part[part]
+                          if last <= start <= last + _GAP]
+            found += [(key, start, end) for start, end in chains]
+        return found
 
 
 @cache

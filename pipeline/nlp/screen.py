@@ -38,6 +38,8 @@ SCREEN_STEMS: tuple[str, ...] = (
     "services and applications", "databas", "base de datos", "bases de datos", "compilations of data",
     "compilaciones de datos", "sui generis", "telecommunication", "telecomunicaci", "communications technolog",
     "informationtechnolog", "individual customers", "clientes individuales", "interconnection", "link-up",
+    # Linking customs transit systems is paperless trading (corpora/annotations/README.md).
+    "transit system", "transit arrangement", "sistemas de tránsito", "sistemas de transito",
 )
 # Short words that must stand alone ("ict" must not fire inside "strict").
 SCREEN_WORDS: tuple[str, ...] = ("ict", "tic", "xiv", "data", "datos", "gats")
@@ -62,8 +64,11 @@ def stands_alone(text: str, end: int, length: int) -> bool:
 
 
 def could_be_cyber(text: str) -> bool:
-    """True when the text contains any stem that a cyber cue could start from."""
-    lowered = text.lower()
+    """True when the text contains any stem that a cyber cue could start from.
+
+    Whitespace is collapsed first: ToTA keeps the printed line breaks, and "accounts of individual
+    \n customers" must still match "individual customers"."""
+    lowered = normalise_whitespace(text.lower())
     for end, (stem, whole_word) in _automaton().iter(lowered):
         if not whole_word or stands_alone(lowered, end, len(stem)):
             return True

@@ -1,0 +1,27 @@
+"""Titles of cited articles, taken out of a provision's text before it is classified.
+
+"Articles 14.4 (Non-Discriminatory Treatment of Digital Products), 14.11 (Cross-Border
+Transfer of Information by Electronic Means) and 14.13 (Location of Computing Facilities)
+shall not apply to ..." names three topics and commits to none of them: the taxonomy gives a
+cross-reference no label. Left in, the cited titles are the strongest words of the text, and
+scope, exception and dispute-settlement articles inherit the labels of every article they
+cite. The reference itself ("Article 14.11") stays, so the sentence still reads as one.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A reference ("Article 14.11", "Artículos 3", "Chapter 19", or a bare dotted number in a list
+# of references: ", 14.11") followed by a capitalised title in parentheses. Sub-paragraph
+# references ("Article 3 (a)", "paragraph 2 (b)") are lower-case or numbers and stay.
+_CITED_TITLE = re.compile(
+    r"(?P<reference>(?i:\b(?:articles?|artículos?|chapters?|capítulos?|sections?|secciones?|sección|annex(?:es)?"
+    r"|anexos?)\s+[\w.\-]+)|\b\d+(?:\.\d+)+)"
+    r"\s*\((?P<title>[A-ZÁÉÍÓÚÑ][^()]{2,160})\)"
+)
+
+
+def mask_cited_titles(text: str) -> str:
+    """The text with the parenthesised titles of the articles it cites removed."""
+    return _CITED_TITLE.sub(lambda match: match.group("reference"), text)

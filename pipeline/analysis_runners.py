@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -60,6 +62,24 @@ class AnalysisPlan:
             # Prefect's per-task INFO lines would go to each worker's terminal, under the progress bar.
             "env": {"PREFECT_LOGGING_LEVEL": "WARNING"},
         })
+
+    @contextmanager
+    def worker_settings(self) -> Iterator[None]:
+        """Dask's workers are other processes, and report their task runs to the Prefect API
+        named in the settings Prefect sends with each task. With none configured, this flow
+        runs on Prefect's ephemeral server: name that server's URL, so the workers report
+        to it rather than each starting an ephemeral server of its own."""
+        if self.kind != "dask":
+            yield
+            return
+        from prefect.client.orchestration import get_client
+        from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+        if get_current_settings().api.url:
+            yield
+            return
+        with temporary_settings(updates={PREFECT_API_URL: str(get_client(sync_client=True).api_url)}):
+            yield
 
     def in_flight(self, runner: TaskRunner) -> int:
         """Batches submitted ahead of the writer: two for the pool's two threads; for Dask,

@@ -183,7 +183,7 @@ def refresh(
         plan = analysis_plan(task_runner, workers, dask_address)
         batches = (corpus.paths[i:i + plan.batch_size] for i in range(0, len(corpus.paths), plan.batch_size))
         report("agreements", 0, len(corpus.paths))
-        with plan.runner() as runner:
+        with plan.worker_settings(), plan.runner() as runner:
             if plan.kind == "dask":
                 # Plain values: on a Dask worker Prefect does not unwrap quote(); walking one
                 # batch's paths and the stored versions costs milliseconds.

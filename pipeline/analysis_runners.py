@@ -1,6 +1,6 @@
 """Where a refresh's analysis tasks run, and how much of it is in flight at once.
 
-* `processes` (default): Prefect's thread pool submits batches of 150 files to this
+* `processes` (default): Prefect's thread pool submits batches of 50 files to this
   machine's forkserver process pool (pipeline.parallel), `--workers` processes.
 * `dask`: each batch of 20 files is a Prefect task on a Dask worker (prefect-dask), which
   parses and classifies it in its own process and sends back its rows as compressed Arrow
@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # Prefect is imported only once the CLI has set its quiet set
     from prefect.task_runners import TaskRunner
 
 TASK_RUNNERS = ("processes", "dask")
-PROCESS_BATCH_SIZE = 150
+PROCESS_BATCH_SIZE = 50
 DASK_BATCH_SIZE = 20
 CONNECT_TIMEOUT_SECONDS = 5.0
 

@@ -39,6 +39,7 @@ from pipeline.flows_paths import DEFAULT_CACHE_DIR  # noqa: E402
 from pipeline.sources.download import download_corpus, is_url  # noqa: E402
 from pipeline.sources.remote import fetch_manifest, is_manifest_file, manifest_cache_dir  # noqa: E402
 from pipeline.store import open_database  # noqa: E402
+from pipeline.store.memory import limit_writer_memory  # noqa: E402
 from pipeline.store.rows_ipc import PackedRows, pack_rows, unpack_rows  # noqa: E402
 from pipeline.store.writes import (  # noqa: E402
     finish_run, is_storage_failure, start_run, stored_versions, write_rows,
@@ -167,6 +168,7 @@ def refresh(
     run = Run(id=uuid.uuid4().hex[:12], started_at=datetime.now(), finished_at=None, source=source,
               model_version=model_version(model))
     connection = open_database(Path(db_path))
+    limit_writer_memory(connection)  # a bounded cache, whatever the size of the database
     total = BatchOutcome()
     status = "failed"
     try:

@@ -2,7 +2,7 @@
 
 A Dask worker sends what it analysed back to the one process that writes the database.
 As one Arrow IPC stream per table, zstd-compressed, a batch travels as a few contiguous
-byte strings (ToTA's legal text compresses about fourfold) that need no shared filesystem
+byte strings that need no shared filesystem
 and no Python objects rebuilt one by one on the receiving side; DuckDB then inserts the
 decoded Arrow tables as it does the process pool's.
 """

@@ -30,18 +30,21 @@ from pipeline.analytics.derive import rebuild  # noqa: E402
 from pipeline.classify.registry import DEFAULT_SPEC, model_version  # noqa: E402
 from pipeline.errors import SourceError, StoreError  # noqa: E402
 from pipeline.model import Run  # noqa: E402
-from pipeline.parallel import AnalysedFiles, analyse_paths, default_workers  # noqa: E402
+from pipeline.analysis_runners import analysis_plan  # noqa: E402
+from pipeline.bounded import stream_in_order  # noqa: E402
+from pipeline.parallel import AnalysedFiles, analyse_paths  # noqa: E402
 from pipeline.progress import report  # noqa: E402
 from pipeline.sources import list_source_files  # noqa: E402
 from pipeline.flows_paths import DEFAULT_CACHE_DIR  # noqa: E402
 from pipeline.sources.download import download_corpus, is_url  # noqa: E402
 from pipeline.sources.remote import fetch_manifest, is_manifest_file, manifest_cache_dir  # noqa: E402
 from pipeline.store import open_database  # noqa: E402
+from pipeline.store.memory import limit_writer_memory  # noqa: E402
+from pipeline.store.rows_ipc import PackedRows, pack_rows, unpack_rows  # noqa: E402
 from pipeline.store.writes import (  # noqa: E402
     finish_run, is_storage_failure, start_run, stored_versions, write_rows,
 )
 
-BATCH_SIZE = 150
 log = logging.getLogger(__name__)
 
 
@@ -95,6 +98,25 @@ def analyse_batch(paths: list[Path], model_spec: str, known: dict, workers: int,
     return analyse_paths(paths, model_spec=model_spec, known=known, workers=workers, pdf_engine=pdf_engine)
 
 
+@dataclass(frozen=True)
+class PackedAnalysis:
+    """What a Dask worker sends back for a batch: its rows as compressed Arrow bytes."""
+
+    rows: PackedRows
+    unchanged: tuple
+    errors: tuple
+
+    def unpack(self) -> AnalysedFiles:
+        return AnalysedFiles(unpack_rows(self.rows), self.unchanged, self.errors)
+
+
+@task(name="analyse-batch-remote", cache_policy=NO_CACHE)
+def analyse_batch_remote(paths: list[Path], model_spec: str, known: dict, pdf_engine: str | None) -> PackedAnalysis:
+    """A batch on a Dask worker, in the worker's own process (Dask's workers are the pool)."""
+    analysed = analyse_paths(paths, model_spec=model_spec, known=known, workers=1, pdf_engine=pdf_engine)
+    return PackedAnalysis(pack_rows(analysed.rows), analysed.unchanged, analysed.errors)
+
+
 @dataclass
 class BatchOutcome:
     seen: int = 0
@@ -139,11 +161,14 @@ def refresh(
     workers: int | None = None,
     pdf_engine: str | None = None,
     cache_dir: str = str(DEFAULT_CACHE_DIR),
+    task_runner: str | None = None,  # pipeline.analysis_runners: "processes" (default) or "dask"
+    dask_address: str | None = None,  # an existing Dask scheduler, e.g. tcp://HOST:8786
 ) -> Run:
     """Ingest, screen, classify and store every agreement of a source; returns the run record."""
     run = Run(id=uuid.uuid4().hex[:12], started_at=datetime.now(), finished_at=None, source=source,
               model_version=model_version(model))
     connection = open_database(Path(db_path))
+    limit_writer_memory(connection)  # a bounded cache, whatever the size of the database
     total = BatchOutcome()
     status = "failed"
     try:
@@ -157,15 +182,27 @@ def refresh(
             corpus = list_source(source)
         total.add(BatchOutcome(seen=len(corpus.errors), errors=list(corpus.errors)))
         known = stored_versions(connection)
-        batches = [corpus.paths[i:i + BATCH_SIZE] for i in range(0, len(corpus.paths), BATCH_SIZE)]
-        worker_count = workers or default_workers()
-        futures = [analyse_batch.submit(quote(batch), model, quote(known), worker_count, pdf_engine)
-                   for batch in batches]
+        plan = analysis_plan(task_runner, workers, dask_address)
+        batches = (corpus.paths[i:i + plan.batch_size] for i in range(0, len(corpus.paths), plan.batch_size))
         report("agreements", 0, len(corpus.paths))
-        for future in futures:
-            # quote(): Prefect would otherwise walk every provision looking for futures.
-            total.add(write_batch(quote(connection), quote(future.result()), run.id))
-            report("agreements", total.seen - len(corpus.errors), len(corpus.paths))
+        with plan.worker_settings(), plan.runner() as runner:
+            if plan.kind == "dask":
+                # Plain values: on a Dask worker Prefect does not unwrap quote(); walking one
+                # batch's paths and the stored versions costs milliseconds.
+                def submit(batch: list[Path]):
+                    return runner.submit(analyse_batch_remote, {"paths": batch, "model_spec": model,
+                                                                "known": known, "pdf_engine": pdf_engine})
+            else:  # quote(): Prefect would otherwise walk every path and stored version
+                def submit(batch: list[Path]):
+                    return runner.submit(analyse_batch, {"paths": quote(batch), "model_spec": model,
+                                                         "known": quote(known), "workers": plan.workers,
+                                                         "pdf_engine": pdf_engine})
+            # A bounded number of batches in flight, written in source order as they come.
+            for result in stream_in_order(submit, batches, plan.in_flight(runner)):
+                analysed = result.unpack() if isinstance(result, PackedAnalysis) else result
+                # quote(): Prefect would otherwise walk every provision looking for futures.
+                total.add(write_batch(quote(connection), quote(analysed), run.id))
+                report("agreements", total.seen - len(corpus.errors), len(corpus.paths))
         derive_treaties(quote(connection))
         status = "completed with errors" if total.errors else "completed"
     except Exception as exc:

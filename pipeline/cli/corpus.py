@@ -25,6 +25,12 @@ def refresh(
     model: Annotated[str, typer.Option(help="'default' (newest trained model), 'lexicon', or a model folder.")] = "default",
     workers: Annotated[Optional[int], typer.Option(help="Processes for parsing and classifying (default: all cores).")] = None,
     pdf_engine: Annotated[Optional[str], typer.Option("--pdf-engine", help="PDF text engine for PDF files.")] = None,
+    task_runner: Annotated[Optional[str], typer.Option(
+        "--task-runner", help="Where the analysis runs: 'processes' (this machine's process pool, the default) "
+        "or 'dask' (a local Dask cluster of --workers processes, or the one at --dask-address).")] = None,
+    dask_address: Annotated[Optional[str], typer.Option(
+        "--dask-address", help="Scheduler of an existing Dask cluster, e.g. tcp://HOST:8786 (implies "
+        "--task-runner dask; see the README for what its workers need).")] = None,
 ) -> None:
     """Ingest, screen, classify and store every agreement of a source."""
     from pipeline.sources import SOURCE_ENV_VAR
@@ -32,6 +38,8 @@ def refresh(
 
     location = source or os.environ.get(SOURCE_ENV_VAR) or DEFAULT_BASE_URL
     _check_pdf_engine(pdf_engine)
+    _check_task_runner(task_runner, workers, dask_address)
+    on_dask = (task_runner or ("dask" if dask_address else "processes")) == "dask"
     from pipeline import prefect_server
     from pipeline.prefect_setup import apply_quiet_settings, log_file, route_prefect_logs_to_file
 
@@ -41,7 +49,8 @@ def refresh(
     server = prefect_server.start(log_file())
     from pipeline.parallel import default_workers, shutdown_pools, warm_up
 
-    warm_up(workers or default_workers(), model)
+    if not on_dask:  # Dask's workers load the model themselves
+        warm_up(workers or default_workers(), model)
     from pipeline import flows  # imports Prefect: after the quiet settings, inside the command
 
     server = prefect_server.unless_configured(server)
@@ -68,7 +77,7 @@ def refresh(
         try:
             with reporting_to(on_progress), prefect_server.run_settings(server):
                 run = flows.refresh(source=location, db_path=str(db), model=model, workers=workers,
-                                    pdf_engine=pdf_engine)
+                                    pdf_engine=pdf_engine, task_runner=task_runner, dask_address=dask_address)
         except CybernormsError as exc:
             _fail(exc)
         finally:
@@ -86,6 +95,24 @@ def refresh(
     from pipeline.cli.analytics import _print_adoption
 
     _print_adoption(db)
+
+
+def _check_task_runner(task_runner: str | None, workers: int | None, dask_address: str | None) -> None:
+    """Bad runner options fail before any server or worker starts (the flow checks them too)."""
+    from pipeline.analysis_runners import TASK_RUNNERS, check_dask_address
+
+    if task_runner is not None and task_runner not in TASK_RUNNERS:
+        _fail(CybernormsError(f"--task-runner {task_runner}: unknown task runner (choose from "
+                              f"{', '.join(TASK_RUNNERS)})"))
+    if workers is not None and workers < 1:
+        _fail(CybernormsError(f"--workers {workers}: must be at least 1"))
+    if dask_address:
+        if task_runner == "processes":
+            _fail(CybernormsError("--dask-address needs --task-runner dask (the process pool runs on this machine)"))
+        try:
+            check_dask_address(dask_address)
+        except CybernormsError as exc:
+            _fail(exc)
 
 
 @app.command()

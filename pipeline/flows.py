@@ -1,6 +1,12 @@
-"""Prefect flow `refresh`: source -> analyse (parse, screen, classify) -> store.
+"""Prefect flow `refresh`: source -> fingerprint and compare -> analyse (parse, screen,
+classify) -> store -> publish.
 
-Thin orchestration over the core functions. Tasks work on batches of agreements, not
+Thin orchestration over the core functions. The refresh first lists the source and compares
+each file's fingerprint with the published database (pipeline.refresh_plan): with nothing to
+write it records the run in the runs journal and stops, having started no worker and loaded
+no model. Otherwise it writes into a snapshot of the database and publishes it whole at the
+end (pipeline.store.snapshot), so readers see the previous state until then and a crash
+leaves it untouched. Tasks work on batches of agreements, not
 articles, so Prefect's per-task cost stays a small, measured part of a refresh; analysis
 of the next batches runs while the current one is written. With PREFECT_API_URL set, runs
 are reported there; with none, Prefect starts its temporary (ephemeral) server (`cybernorms
@@ -14,7 +20,9 @@ from pipeline.prefect_setup import apply_quiet_settings
 apply_quiet_settings()
 
 import logging  # noqa: E402
+import time  # noqa: E402
 import uuid  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from dataclasses import dataclass, field, replace  # noqa: E402
 from datetime import datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -26,7 +34,6 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
-from pipeline.analytics.derive import rebuild  # noqa: E402
 from pipeline.classify.registry import DEFAULT_SPEC, model_version  # noqa: E402
 from pipeline.errors import SourceError, StoreError  # noqa: E402
 from pipeline.model import Run  # noqa: E402
@@ -36,10 +43,11 @@ from pipeline.sources import list_source_files  # noqa: E402
 from pipeline.flows_paths import DEFAULT_CACHE_DIR  # noqa: E402
 from pipeline.sources.download import download_corpus, is_url  # noqa: E402
 from pipeline.sources.remote import fetch_manifest, is_manifest_file, manifest_cache_dir  # noqa: E402
-from pipeline.store import open_database  # noqa: E402
-from pipeline.store.writes import (  # noqa: E402
-    finish_run, is_storage_failure, start_run, stored_versions, write_rows,
-)
+from pipeline.fingerprint import code_version, fingerprint_files, parser_version, uses_pdf  # noqa: E402
+from pipeline.refresh_plan import Plan, plan_refresh  # noqa: E402
+from pipeline.store import journal, snapshot  # noqa: E402
+from pipeline.store.lifecycle import apply_plan, read_stored_file  # noqa: E402
+from pipeline.store.writes import finish_run, is_storage_failure, start_run, write_rows  # noqa: E402
 
 BATCH_SIZE = 150
 log = logging.getLogger(__name__)
@@ -47,9 +55,9 @@ log = logging.getLogger(__name__)
 
 def _storage_error(db_path: str, exc: BaseException) -> StoreError:
     problem = str(exc).removeprefix("the database cannot be written: ")
-    return StoreError(f"{db_path}: the database cannot be written ({problem}); agreements stored before this "
-                      "point are complete and kept, none is half-written. Free disk space or choose a writable "
-                      "--db, then run the refresh again: it stores only what is missing")
+    return StoreError(f"{db_path}: the database cannot be written ({problem}); the published database is "
+                      "unchanged, readers still see it whole. Free disk space or choose a writable "
+                      "--db, then run the refresh again")
 
 
 @dataclass
@@ -126,9 +134,68 @@ def write_batch(connection, analysed: AnalysedFiles, run_id: str) -> BatchOutcom
 
 @task(name="derive-treaties", cache_policy=NO_CACHE)
 def derive_treaties(connection) -> int:
-    """Rebuild treaties and text vintage from the whole database (every refresh: a new text can
-    join an existing treaty, and a new newest date moves the bound on plausible years)."""
+    """Rebuild treaties and text vintage from the whole database (every refresh that writes: a
+    new text can join an existing treaty, and a new newest date moves the bound on plausible
+    years; a withdrawn one leaves its treaty)."""
+    from pipeline.analytics.derive import rebuild  # pandas and the date scanner: only when writing
+
     return rebuild(connection)
+
+
+@task(name="plan-refresh", cache_policy=NO_CACHE)
+def plan_changes(corpus: CorpusFiles, db_path: str, model_version_: str, pdf_engine: str | None,
+                 location: str, complete: bool) -> Plan:
+    """Fingerprint every listed file and compare with the published database (read-only)."""
+    files = fingerprint_files(corpus.paths, _pdf_engine(corpus.paths, pdf_engine))
+    return plan_refresh(files, read_stored_file(Path(db_path)), model_version=model_version_,
+                        location=location, complete=complete)
+
+
+@task(name="reclassify", cache_policy=NO_CACHE)
+def reclassify(connection, plan: Plan, model: str, workers: int | None, run_id: str) -> BatchOutcome:
+    """Classify the stored provisions of agreements whose model changed (no file is read)."""
+    from pipeline.parallel import default_workers
+    from pipeline.reclassify import classify_stored_parallel, read_documents
+
+    total = BatchOutcome()
+    ids = [d.agreement_id for d in plan.reclassify]
+    for start in range(0, len(ids), BATCH_SIZE):
+        stored = read_documents(connection, ids[start:start + BATCH_SIZE])
+        rows = classify_stored_parallel(stored, model, workers or default_workers())
+        written = write_rows(connection, rows, run_id)
+        total.add(BatchOutcome(seen=len(stored), written=written.agreements, provisions=written.provisions,
+                               errors=written.errors))
+    return total
+
+
+def _pdf_engine(paths: list[Path], pdf_engine: str | None) -> str | None:
+    """The engine PDFs are read with (the default's name is looked up only when there are PDFs:
+    its module imports the PDF stack)."""
+    if pdf_engine is not None or not any(uses_pdf(p) for p in paths if p.suffix.lower() != ".xml"):
+        return pdf_engine
+    from pipeline.sources.pdf import DEFAULT_PDF_ENGINE
+
+    return DEFAULT_PDF_ENGINE
+
+
+def source_location(source: str) -> str:
+    """The source as recorded per agreement: withdrawal is scoped to it."""
+    return source if is_url(source) else str(Path(source).absolute())
+
+
+class StageClock:
+    """Seconds per stage of a run, for the run record."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
 
 @flow(name="refresh", task_runner=ThreadPoolTaskRunner(max_workers=2), validate_parameters=False)
@@ -142,50 +209,120 @@ def refresh(
 ) -> Run:
     """Ingest, screen, classify and store every agreement of a source; returns the run record."""
     run = Run(id=uuid.uuid4().hex[:12], started_at=datetime.now(), finished_at=None, source=source,
-              model_version=model_version(model))
-    connection = open_database(Path(db_path))
+              model_version=model_version(model), parser_version=parser_version(), code_version=code_version(),
+              pdf_engine=pdf_engine)
+    db = Path(db_path)
+    with snapshot.writer_lock(db):  # one writer at a time; readers never take it
+        snapshot.remove_stale(db)  # left by a refresh that died before publishing
+        _journal(db, run)  # started: a run killed before it ends stays on record as 'running'
+        return _refresh_locked(run, source, db, model, workers, pdf_engine, cache_dir)
+
+
+def _refresh_locked(run: Run, source: str, db: Path, model: str, workers: int | None, pdf_engine: str | None,
+                    cache_dir: str) -> Run:
+    db_path = str(db)
+    clock = StageClock()
     total = BatchOutcome()
+    counts: dict[str, int] = {}
     status = "failed"
+    work: snapshot.Snapshot | None = None
     try:
-        start_run(connection, run)
-        if is_url(source):
-            corpus = download_source(source, Path(cache_dir))
-        elif is_manifest_file(source):
-            # A manifest's texts are kept beside the ToTA cache: outputs/cache/post2016/.
-            corpus = download_manifest(source, manifest_cache_dir(Path(source), Path(cache_dir).parent))
-        else:
-            corpus = list_source(source)
+        with clock.stage("list"):
+            if is_url(source):
+                corpus = download_source(source, Path(cache_dir))
+            elif is_manifest_file(source):
+                # A manifest's texts are kept beside the ToTA cache: outputs/cache/post2016/.
+                corpus = download_manifest(source, manifest_cache_dir(Path(source), Path(cache_dir).parent))
+            else:
+                corpus = list_source(source)
+            corpus = CorpusFiles([p.absolute() for p in corpus.paths], corpus.errors)
         total.add(BatchOutcome(seen=len(corpus.errors), errors=list(corpus.errors)))
-        known = stored_versions(connection)
-        batches = [corpus.paths[i:i + BATCH_SIZE] for i in range(0, len(corpus.paths), BATCH_SIZE)]
-        worker_count = workers or default_workers()
-        futures = [analyse_batch.submit(quote(batch), model, quote(known), worker_count, pdf_engine)
-                   for batch in batches]
-        report("agreements", 0, len(corpus.paths))
-        for future in futures:
-            # quote(): Prefect would otherwise walk every provision looking for futures.
-            total.add(write_batch(quote(connection), quote(future.result()), run.id))
-            report("agreements", total.seen - len(corpus.errors), len(corpus.paths))
-        derive_treaties(quote(connection))
+        with clock.stage("fingerprint"):
+            # A partial download lists only part of the source: withdraw nothing on its word.
+            plan = plan_changes(corpus, db_path, run.model_version, pdf_engine, source_location(source),
+                                complete=not corpus.errors)
+        total.add(BatchOutcome(seen=len(plan.unchanged) + len(plan.restore) + len(plan.relocate),
+                               unchanged=len(plan.unchanged) + len(plan.relocate)))
+        if plan.has_work:
+            with clock.stage("snapshot"):
+                work = snapshot.begin(db)
+            connection = work.connection
+            start_run(connection, run)
+            # Only the files whose fingerprint changed are read; change detection is done, so
+            # the workers are told nothing is known.
+            paths = [Path(p) for p in plan.read]
+            known: dict = {}
+            batches = [paths[i:i + BATCH_SIZE] for i in range(0, len(paths), BATCH_SIZE)]
+            worker_count = workers or _default_workers()
+            with clock.stage("analyse and write"):
+                futures = [analyse_batch.submit(quote(batch), model, quote(known), worker_count, pdf_engine)
+                           for batch in batches]
+                report("agreements", 0, len(paths))
+                for future in futures:
+                    # quote(): Prefect would otherwise walk every provision looking for futures.
+                    total.add(write_batch(quote(connection), quote(future.result()), run.id))
+                    report("agreements", total.seen - len(corpus.errors), len(paths))
+            if plan.reclassify:
+                with clock.stage("reclassify"):
+                    total.add(reclassify(quote(connection), quote(plan), model, workers, run.id))
+            with clock.stage("record"):
+                counts = apply_plan(connection, plan, run.id, run.model_version, datetime.now())
+            with clock.stage("derive"):
+                derive_treaties(quote(connection))
         status = "completed with errors" if total.errors else "completed"
     except Exception as exc:
-        total.errors.append(str(exc))  # on record in the runs table, then raised to the caller
+        total.errors.append(str(exc))  # on record in the runs journal, then raised to the caller
         if isinstance(exc, duckdb.Error) and is_storage_failure(exc):
             raise _storage_error(db_path, exc) from exc
         if isinstance(exc, StoreError):
             raise _storage_error(db_path, exc) from exc
         raise
     finally:
-        run = replace(run, finished_at=datetime.now(), agreements_seen=total.seen, agreements_written=total.written,
-                      agreements_unchanged=total.unchanged, provisions_written=total.provisions,
-                      errors=tuple(total.errors), status=status)
-        try:
-            finish_run(connection, run)
-        except duckdb.Error as exc:
-            if status == "failed":  # the failure in flight is the one to report
-                log.warning("%s: could not record the end of run %s: %s", db_path, run.id, exc)
-            else:
-                raise _storage_error(db_path, exc) from exc
-        finally:
-            connection.close()
+        run = _finish(db, run, work, clock, total, counts, status)
     return run
+
+
+def _default_workers() -> int:
+    from pipeline.parallel import default_workers
+
+    return default_workers()
+
+
+def _finish(db: Path, run: Run, work: snapshot.Snapshot | None, clock: StageClock, total: BatchOutcome,
+            counts: dict[str, int], status: str) -> Run:
+    """Publish the snapshot with the run's record in it, or, with nothing published, put the
+    record in the runs journal."""
+    publish = work is not None and status != "failed"
+    if publish:
+        with clock.stage("publish"):
+            work.connection.execute("CHECKPOINT")  # the bulk of publishing: the rest is a rename
+    run = replace(run, finished_at=datetime.now(), agreements_seen=total.seen, agreements_written=total.written,
+                  agreements_unchanged=total.unchanged, provisions_written=total.provisions,
+                  errors=tuple(total.errors), status=status,
+                  agreements_added=counts.get("added", 0),
+                  agreements_changed=counts.get("changed", 0) + counts.get("reclassified", 0),
+                  agreements_reclassified=counts.get("reclassified", 0),
+                  agreements_withdrawn=counts.get("withdrawn", 0),
+                  agreements_failed=len(total.errors),
+                  stage_seconds=tuple(clock.seconds.items()), published=publish)
+    try:
+        if publish:
+            finish_run(work.connection, run)
+            work.publish()
+            return run
+    except (duckdb.Error, OSError) as exc:
+        run = replace(run, status="failed", published=False, errors=(*run.errors, str(exc)))
+        work.discard()
+        _journal(db, run)
+        raise _storage_error(str(db), exc) from exc
+    if work is not None:
+        work.discard()
+    _journal(db, run)
+    return run
+
+
+def _journal(db: Path, run: Run) -> None:
+    try:
+        journal.append_run(db, run.record())
+    except OSError as exc:  # a full or read-only disk: the error being raised says what matters
+        log.warning("%s: could not record run %s in the runs journal: %s", db, run.id, exc)

@@ -83,7 +83,7 @@ def analyse_chunk(
         else:
             documents.append((path, document))
     try:
-        rows = to_rows(analyse_documents([d for _, d in documents], classifier))
+        rows = to_rows(analyse_documents([d for _, d in documents], classifier), [str(p) for p, _ in documents])
     except Exception as exc:  # noqa: BLE001 - report it against every file of the chunk
         problem = f"could not be classified: {type(exc).__name__}: {exc}"
         return AnalysedFiles(empty_rows(), tuple(unchanged), (*errors, *(SourceError(p, problem, "please report this file") for p, _ in documents)))

@@ -43,10 +43,11 @@ from pipeline.sources import list_source_files  # noqa: E402
 from pipeline.flows_paths import DEFAULT_CACHE_DIR  # noqa: E402
 from pipeline.sources.download import download_corpus, is_url  # noqa: E402
 from pipeline.sources.remote import fetch_manifest, is_manifest_file, manifest_cache_dir  # noqa: E402
-from pipeline.fingerprint import code_version, fingerprint_files, parser_version, uses_pdf  # noqa: E402
-from pipeline.refresh_plan import Plan, plan_refresh  # noqa: E402
+from pipeline.fingerprint import code_version, parser_version  # noqa: E402
+from pipeline.refresh_plan import Plan  # noqa: E402
+from pipeline.refresh_preview import plan_for, source_location  # noqa: E402
 from pipeline.store import journal, snapshot  # noqa: E402
-from pipeline.store.lifecycle import apply_plan, read_stored_file  # noqa: E402
+from pipeline.store.lifecycle import apply_plan  # noqa: E402
 from pipeline.store.writes import finish_run, is_storage_failure, start_run, write_rows  # noqa: E402
 
 BATCH_SIZE = 150
@@ -146,9 +147,7 @@ def derive_treaties(connection) -> int:
 def plan_changes(corpus: CorpusFiles, db_path: str, model_version_: str, pdf_engine: str | None,
                  location: str, complete: bool) -> Plan:
     """Fingerprint every listed file and compare with the published database (read-only)."""
-    files = fingerprint_files(corpus.paths, _pdf_engine(corpus.paths, pdf_engine))
-    return plan_refresh(files, read_stored_file(Path(db_path)), model_version=model_version_,
-                        location=location, complete=complete)
+    return plan_for(corpus.paths, Path(db_path), model_version_, pdf_engine, location, complete)
 
 
 @task(name="reclassify", cache_policy=NO_CACHE)
@@ -166,21 +165,6 @@ def reclassify(connection, plan: Plan, model: str, workers: int | None, run_id: 
         total.add(BatchOutcome(seen=len(stored), written=written.agreements, provisions=written.provisions,
                                errors=written.errors))
     return total
-
-
-def _pdf_engine(paths: list[Path], pdf_engine: str | None) -> str | None:
-    """The engine PDFs are read with (the default's name is looked up only when there are PDFs:
-    its module imports the PDF stack)."""
-    if pdf_engine is not None or not any(uses_pdf(p) for p in paths if p.suffix.lower() != ".xml"):
-        return pdf_engine
-    from pipeline.sources.pdf import DEFAULT_PDF_ENGINE
-
-    return DEFAULT_PDF_ENGINE
-
-
-def source_location(source: str) -> str:
-    """The source as recorded per agreement: withdrawal is scoped to it."""
-    return source if is_url(source) else str(Path(source).absolute())
 
 
 class StageClock:
@@ -293,9 +277,14 @@ def _finish(db: Path, run: Run, work: snapshot.Snapshot | None, clock: StageCloc
     """Publish the snapshot with the run's record in it, or, with nothing published, put the
     record in the runs journal."""
     publish = work is not None and status != "failed"
-    if publish:
-        with clock.stage("publish"):
-            work.connection.execute("CHECKPOINT")  # the bulk of publishing: the rest is a rename
+    try:
+        if publish:
+            with clock.stage("publish"):
+                work.connection.execute("CHECKPOINT")  # the bulk of publishing: the rest is a rename
+    except duckdb.Error as exc:
+        work.discard()
+        _journal(db, replace(run, finished_at=datetime.now(), status="failed", errors=(*total.errors, str(exc))))
+        raise _storage_error(str(db), exc) from exc
     run = replace(run, finished_at=datetime.now(), agreements_seen=total.seen, agreements_written=total.written,
                   agreements_unchanged=total.unchanged, provisions_written=total.provisions,
                   errors=tuple(total.errors), status=status,

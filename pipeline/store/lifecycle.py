@@ -98,7 +98,17 @@ def _update(connection: duckdb.DuckDBPyConnection, assignment: str, values: list
 
 
 def history(connection: duckdb.DuckDBPyConnection, agreement_id: str):
-    """The runs that touched an agreement, oldest first, as a DataFrame."""
+    """The runs that touched an agreement, oldest first, as a DataFrame (none for a database
+    from before run_documents)."""
+    try:
+        return _history(connection, agreement_id)
+    except duckdb.CatalogException:
+        import pandas as pd
+
+        return pd.DataFrame()
+
+
+def _history(connection: duckdb.DuckDBPyConnection, agreement_id: str):
     return connection.execute(
         """
         SELECT r.run_id, r.started_at, d.action, d.source_path, r.source, r.model_version, r.parser_version,

@@ -90,9 +90,20 @@ def analyse_chunk(
     return AnalysedFiles(rows, tuple(unchanged), tuple(errors))
 
 
-@cache
 def _manifest_for(directory: Path):
-    """The folder's manifest, read once per worker; None for pure ToTA folders."""
+    """The folder's manifest, read once per worker and version of the file; None for pure ToTA
+    folders. (Keyed on its size and time too: a long-lived process, such as a served schedule,
+    must see an edited manifest.)"""
+    try:
+        stat = (directory / "sources.toml").stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = None
+    return _manifest_read(directory, stamp)
+
+
+@cache
+def _manifest_read(directory: Path, stamp: tuple[int, int] | None):
     if not any(p.suffix.lower() in OTHER_SUFFIXES or p.is_dir() for p in directory.iterdir()):
         return None
     from pipeline.sources.manifest import load_manifest

@@ -120,7 +120,7 @@ def test_a_new_model_reclassifies_stored_provisions_without_parsing(corpus, monk
     run = refresh(folder, db, model=MODEL_1_0)
     assert touched(run)["reclassified"] == 4 and touched(run)["changed"] == 4 and not run.errors
     assert rows(db, "SELECT * FROM provisions ORDER BY provision_id") == provisions
-    assert rows(db, "SELECT DISTINCT model_version FROM predictions") == [("1.0.0",)]
+    assert rows(db, "SELECT DISTINCT model_version FROM predictions") == [("norm-classifier-1.0.0",)]
     assert rows(db, "SELECT count(*) FROM footnotes")[0][0] == rows(db, "SELECT count(*) FROM all_footnotes")[0][0]
 
 
@@ -175,7 +175,8 @@ def test_withdrawn_documents_leave_every_view_and_come_back(corpus, tota_dir: Pa
         (True,)]  # marked, not deleted
     from pipeline import api
 
-    assert "html:online" not in set(api.table("agreements", db)["agreement_id"])
+    assert "html:online" not in set(api.clauses(db)["agreement_id"])
+    assert not any("online" in str(v).lower() for v in api.treaties(db)["language_versions"])
 
     # A refresh of another source into the same database withdraws nothing of this one.
     other = folder.parent / "other"
@@ -211,7 +212,7 @@ def test_runs_record_counts_stages_and_versions(corpus) -> None:
     row = rows(db, f"""SELECT agreements_added, agreements_changed, agreements_unchanged, agreements_withdrawn,
                               agreements_failed, model_version, parser_version, code_version, stage_seconds
                        FROM runs WHERE run_id = '{run.id}'""")[0]
-    assert row[:6] == (0, 0, 3, 1, 0, "1.1.0")
+    assert row[:6] == (0, 0, 3, 1, 0, "norm-classifier-1.1.0")
     assert len(row[6]) == 12 and "+" in row[7]
     assert {"list", "fingerprint", "snapshot", "record", "derive", "publish"} <= set(json.loads(row[8]))
     every = rows(db, "SELECT count(*) FROM runs")[0][0]

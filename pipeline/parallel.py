@@ -123,7 +123,9 @@ def analyse_paths(
     little to do)."""
     known = dict(known)
     chunks = [list(paths[i:i + _CHUNK]) for i in range(0, len(paths), _CHUNK)]
-    if workers <= 1 or len(chunks) <= 1:
+    if workers <= 1 or (len(chunks) <= 1 and not has_pool(workers)):
+        # One chunk is analysed here, unless the command line already started the workers: they
+        # have the model loaded, where this process would import spaCy and load it (seconds).
         return AnalysedFiles.concat([analyse_chunk(chunk, model_spec, known, pdf_engine) for chunk in chunks])
     count = len(chunks)
     return AnalysedFiles.concat(list(_pool(workers, model_spec).map(
@@ -144,6 +146,11 @@ def _pool(workers: int, model_spec: str) -> ProcessPoolExecutor:
             context.set_forkserver_preload(["pipeline.parallel", "pipeline.worker_preload"])
             _pools[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=context)
         return _pools[workers]
+
+
+def has_pool(workers: int) -> bool:
+    with _pools_lock:
+        return workers in _pools
 
 
 def shutdown_pools() -> None:

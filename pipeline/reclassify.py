@@ -70,8 +70,9 @@ def classify_stored_parallel(stored: Sequence[StoredAgreement], model_spec: str,
                              chunk: int = 10) -> StoreRows:
     """classify_stored across the refresh's worker processes (here when workers <= 1)."""
     chunks = [list(stored[i:i + chunk]) for i in range(0, len(stored), chunk)]
-    if workers <= 1 or len(chunks) <= 1:
+    from pipeline.parallel import _pool, has_pool
+
+    if workers <= 1 or (len(chunks) <= 1 and not has_pool(workers)):
         return StoreRows.concat([classify_stored(c, model_spec) for c in chunks])
-    from pipeline.parallel import _pool
 
     return StoreRows.concat(list(_pool(workers, model_spec).map(classify_stored, chunks, [model_spec] * len(chunks))))

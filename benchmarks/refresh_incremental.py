@@ -11,8 +11,8 @@ previous one left):
   stored provisions, reads no file).
 
 Each is the real command in a subprocess. Reported per scenario: seconds inside the flow (the
-run's record in `runs`: finished_at - started_at), command wall time, CPU seconds of the command
-and its children, the run's counts and stage seconds, and each as a ratio to cold. The machine
+run's record in `runs`: finished_at - started_at), command wall time, the run's counts and
+stage seconds, the database's size, and the two times as ratios to cold. The machine
 may be shared: compare ratios, not absolute times. Targets (issue 10): no change <= 5% of cold
 in the flow and <= 50% in wall time; one changed document <= 10% in the flow.
 
@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -70,7 +69,6 @@ class Measured:
     scenario: str
     flow_seconds: float
     wall_seconds: float
-    cpu_seconds: float
     counts: dict[str, int]
     stage_seconds: dict[str, float]
     published: bool
@@ -88,12 +86,10 @@ class Bench:
     def refresh(self, scenario: str, *options: str) -> Measured:
         """Run `cybernorms refresh` as a user does; read its run record back from `runs`."""
         env = {**os.environ, "CYBERNORMS_LOG_DIR": str(self.workdir / "logs"), "COLUMNS": "200"}
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run([str(CYBERNORMS), "refresh", "--source", str(self.corpus), "--db", str(self.db),
                                *options], capture_output=True, text=True, env=env, cwd=self.workdir)
         wall = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode != 0:
             raise SystemExit(f"{scenario}: refresh failed ({done.returncode}):\n{done.stderr}")
         with open_database(self.db, read_only=True) as connection:
@@ -103,9 +99,7 @@ class Bench:
                           stage_seconds, published
                    FROM runs ORDER BY started_at DESC LIMIT 1""").fetchone()
         keys = ("added", "changed", "reclassified", "unchanged", "withdrawn", "failed")
-        measured = Measured(scenario, round(row[0], 3), round(wall, 2),
-                            round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2),
-                            dict(zip(keys, row[1:7])), json.loads(row[7] or "{}"), bool(row[8]),
+        measured = Measured(scenario, round(row[0], 3), round(wall, 2), dict(zip(keys, row[1:7])), json.loads(row[7] or "{}"), bool(row[8]),
                             self.db.stat().st_size)
         self.results.append(measured)
         return measured
@@ -159,13 +153,12 @@ def run_once(corpus: Path) -> list[Measured]:
         for scenario in SCENARIOS:
             measured = scenario(bench)
             print(f"{measured.scenario}: flow {measured.flow_seconds:.3f} s, wall {measured.wall_seconds:.2f} s, "
-                  f"cpu {measured.cpu_seconds:.2f} s, {measured.counts}, stages {measured.stage_seconds}",
+                  f"{measured.counts}, stages {measured.stage_seconds}",
                   flush=True)
         base = bench.results[0]
         for measured in bench.results:
             measured.ratios = {"flow": round(measured.flow_seconds / base.flow_seconds, 4),
-                               "wall": round(measured.wall_seconds / base.wall_seconds, 4),
-                               "cpu": round(measured.cpu_seconds / base.cpu_seconds, 4)}
+                               "wall": round(measured.wall_seconds / base.wall_seconds, 4)}
         return bench.results
 
 
@@ -182,7 +175,6 @@ def main() -> None:
         summary[scenario] = {
             "flow_to_cold_median": round(statistics.median(r.ratios["flow"] for r in runs), 4),
             "wall_to_cold_median": round(statistics.median(r.ratios["wall"] for r in runs), 4),
-            "cpu_to_cold_median": round(statistics.median(r.ratios["cpu"] for r in runs), 4),
         }
     result = {"cores": os.cpu_count(), "load_average_at_end": os.getloadavg(), "repeat": args.repeat,
               "corpus_files": len(list(args.corpus.iterdir())) + 2, "summary": summary,

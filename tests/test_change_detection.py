@@ -233,3 +233,26 @@ def test_an_old_database_migrates_to_the_live_views(tmp_path: Path, tota_subset:
     assert run.agreements_added == 5
     assert rows(db, "SELECT count(*) FROM agreements")[0][0] == 5
     assert rows(db, "SELECT table_type FROM information_schema.tables WHERE table_name = 'agreements'") == [("VIEW",)]
+
+
+def test_a_no_change_refresh_command_imports_no_spacy_and_starts_no_workers(corpus) -> None:
+    """The command as a user runs it: nothing changed, so no worker pool, no spaCy, no model."""
+    import subprocess
+    import sys
+
+    folder, db = corpus
+    script = f"""
+import sys
+from pipeline.cli import app
+try:
+    app(["refresh", "--source", {str(folder)!r}, "--db", {str(db)!r}, "--model", {MODEL_1_1!r}])
+except SystemExit as exc:
+    assert not exc.code, exc.code
+import pipeline.parallel
+print("spacy" in sys.modules, "sklearn" in sys.modules, bool(pipeline.parallel._pools))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "False False False"
+    assert rows(db, "SELECT agreements_unchanged, published FROM runs ORDER BY started_at DESC LIMIT 1") == [
+        (4, False)]

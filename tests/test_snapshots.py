@@ -48,18 +48,18 @@ def _wait_for_snapshot(process: subprocess.Popen, db: Path) -> None:
 
 @pytest.fixture(scope="module")
 def published(tota_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, tuple]:
-    """A database of 20 ToTA agreements, and a folder of 150 (one write batch) to refresh it with."""
+    """A database of 20 ToTA agreements from a folder that then gains 130 more (one write batch)."""
     files = sorted(tota_dir.glob("pta_*.xml"), key=lambda p: int(p.stem[4:]))
-    small, large = tmp_path_factory.mktemp("small"), tmp_path_factory.mktemp("large")
+    folder = tmp_path_factory.mktemp("corpus")
     for path in files[:20]:
-        shutil.copy(path, small)
-    for path in files[:150]:
-        shutil.copy(path, large)
+        shutil.copy(path, folder)
     db = tmp_path_factory.mktemp("db") / "cn.duckdb"
-    first = subprocess.run([str(CYBERNORMS), "refresh", "--source", str(small), "--db", str(db), "--workers", "1"],
+    first = subprocess.run([str(CYBERNORMS), "refresh", "--source", str(folder), "--db", str(db), "--workers", "1"],
                            capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stderr
-    return large, db, _counts(db)
+    for path in files[20:150]:
+        shutil.copy(path, folder)
+    return folder, db, _counts(db)
 
 
 def test_a_query_during_a_refresh_answers_from_the_previous_state(published, tmp_path: Path) -> None:

@@ -42,8 +42,11 @@ def apply_plan(connection: duckdb.DuckDBPyConnection, plan: Plan, run_id: str, m
     """After the run's rows are written: record the fingerprint, source and model of what was
     written, restore, relocate and withdraw, and note each agreement the run touched.
     Returns the count per action ('added', 'changed', 'reclassified', 'restored', 'withdrawn')."""
-    fingerprints = pa.table({"path": [f.path for f in plan.fingerprints],
-                             "fingerprint": [f.fingerprint for f in plan.fingerprints]})
+    # Only the files this run may have written: a small table to join, however large the source.
+    worked = set(plan.read) | {d.source_path for d in plan.reclassify}
+    written = [f for f in plan.fingerprints if f.path in worked]
+    fingerprints = pa.table({"path": pa.array([f.path for f in written], pa.string()),
+                             "fingerprint": pa.array([f.fingerprint for f in written], pa.string())})
     connection.register("_fingerprints", fingerprints)
     try:
         # Only rows this run wrote: a file that failed keeps its old rows and its old fingerprint,

@@ -41,7 +41,8 @@ def apply_plan(connection: duckdb.DuckDBPyConnection, plan: Plan, run_id: str, m
                now: datetime) -> dict[str, int]:
     """After the run's rows are written: record the fingerprint, source and model of what was
     written, restore, relocate and withdraw, and note each agreement the run touched.
-    Returns the count per action ('added', 'changed', 'reclassified', 'restored', 'withdrawn')."""
+    Returns the count per action ('added': new or back at its source; 'changed', 'reclassified',
+    'withdrawn')."""
     # Only the files this run may have written: a small table to join, however large the source.
     worked = set(plan.read) | {d.source_path for d in plan.reclassify}
     written = [f for f in plan.fingerprints if f.path in worked]

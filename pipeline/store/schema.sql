@@ -104,7 +104,7 @@ ALTER TABLE runs ADD COLUMN IF NOT EXISTS published BOOLEAN DEFAULT true;  -- fa
 CREATE TABLE IF NOT EXISTS run_documents (
     run_id        VARCHAR NOT NULL,
     agreement_id  VARCHAR NOT NULL,
-    action        VARCHAR NOT NULL,     -- 'added', 'changed', 'reclassified', 'restored', 'withdrawn'
+    action        VARCHAR NOT NULL,     -- 'added' (new, or back at its source), 'changed', 'reclassified', 'withdrawn'
     source_path   VARCHAR,
     PRIMARY KEY (run_id, agreement_id)
 );

@@ -45,11 +45,14 @@ def refresh(
 
     apply_quiet_settings()
     # Prefect's temporary server (unless a Prefect API is configured) and the workers, which
-    # load the model, start first and in the background: both take seconds.
+    # load the model, start first and in the background: both take seconds. Workers start only
+    # if some file changed (or the source is remote): a refresh with nothing to do starts none.
     server = prefect_server.start(log_file())
     from pipeline.parallel import default_workers, shutdown_pools, warm_up
+    from pipeline.refresh_preview import preview
 
-    if not on_dask:  # Dask's workers load the model themselves
+    plan = preview(location, db, model, pdf_engine)
+    if not on_dask and (plan is None or plan.needs_workers):  # Dask's workers load the model themselves
         warm_up(workers or default_workers(), model)
     from pipeline import flows  # imports Prefect: after the quiet settings, inside the command
 
@@ -85,10 +88,11 @@ def refresh(
             if server is not None:
                 server.begin_stop()  # and at exit, wait for it (pipeline.prefect_server)
     table = Table(title=f"refresh {run.id} ({run.seconds:.1f} s, model {run.model_version})")
-    for column in ("agreements seen", "written", "unchanged", "provisions written", "errors"):
+    for column in ("agreements seen", "added", "changed", "unchanged", "withdrawn", "provisions written", "errors"):
         table.add_column(column, justify="right")
-    table.add_row(*(str(v) for v in (run.agreements_seen, run.agreements_written,
-                                     run.agreements_unchanged, run.provisions_written, len(run.errors))))
+    table.add_row(*(str(v) for v in (run.agreements_seen, run.agreements_added, run.agreements_changed,
+                                     run.agreements_unchanged, run.agreements_withdrawn, run.provisions_written,
+                                     len(run.errors))))
     out.print(table)
     for error in run.errors:
         console.print(Text("skipped: ", style="yellow") + Text(error), soft_wrap=True)
@@ -127,10 +131,31 @@ def status(db: DbOption = DEFAULT_DB_PATH) -> None:
     except CybernormsError as exc:
         _fail(exc)
     view = Table(title=f"{db}", show_header=False)
-    for key in ("agreements", "treaties", "vintage differs from signature", "provisions", "predictions", "clauses",
+    for key in ("agreements", "withdrawn agreements", "treaties", "vintage differs from signature", "provisions", "predictions", "clauses",
                 "model_versions"):
         value = info[key]
         view.add_row(key, "not built yet: run `cybernorms refresh`" if value is None else str(value))
     for key, value in (info["last_run"] or {}).items():
         view.add_row(f"last run: {key}", str(value))
     out.print(view)
+
+
+@app.command()
+def history(
+    agreement: Annotated[str, typer.Argument(help="Agreement id, e.g. tota:442.")],
+    db: DbOption = DEFAULT_DB_PATH,
+) -> None:
+    """The refreshes that touched an agreement: added, changed, re-classified, withdrawn, restored."""
+    from pipeline.cli.common import print_frame
+    from pipeline.store import open_database
+    from pipeline.store.lifecycle import history as read_history
+
+    try:
+        with open_database(db, read_only=True) as connection:
+            frame = read_history(connection, agreement)
+    except CybernormsError as exc:
+        _fail(exc)
+    if frame.empty:
+        _fail(CybernormsError(f"{agreement}: no refresh of {db} touched this agreement "
+                              "(check the id with `cybernorms sql \"SELECT agreement_id FROM all_agreements\"`)"))
+    print_frame(frame, title=f"history of {agreement}")

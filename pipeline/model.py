@@ -123,10 +123,40 @@ class Run:
     provisions_written: int = 0
     errors: tuple[str, ...] = ()
     status: str = "running"
+    # What the refresh found (pipeline.refresh_plan): an agreement is added (new, or back at its
+    # source), changed (read again or, reclassified, only classified again), unchanged,
+    # withdrawn (gone from its source) or failed (could not be read).
+    agreements_added: int = 0
+    agreements_changed: int = 0
+    agreements_reclassified: int = 0
+    agreements_withdrawn: int = 0
+    agreements_failed: int = 0
+    stage_seconds: tuple[tuple[str, float], ...] = ()
+    parser_version: str | None = None
+    code_version: str | None = None
+    pdf_engine: str | None = None
+    published: bool = False  # a new snapshot was published (else the record is in the runs journal)
 
     @property
     def seconds(self) -> float | None:
         return (self.finished_at - self.started_at).total_seconds() if self.finished_at else None
+
+    def record(self) -> dict:
+        """The run as a row of `runs` (column -> value)."""
+        import json
+
+        return {
+            "run_id": self.id, "started_at": self.started_at, "finished_at": self.finished_at,
+            "source": self.source, "model_version": self.model_version, "agreements_seen": self.agreements_seen,
+            "agreements_written": self.agreements_written, "agreements_unchanged": self.agreements_unchanged,
+            "provisions_written": self.provisions_written, "errors": list(self.errors), "status": self.status,
+            "agreements_added": self.agreements_added, "agreements_changed": self.agreements_changed,
+            "agreements_reclassified": self.agreements_reclassified,
+            "agreements_withdrawn": self.agreements_withdrawn, "agreements_failed": self.agreements_failed,
+            "stage_seconds": json.dumps({k: round(v, 4) for k, v in self.stage_seconds}),
+            "parser_version": self.parser_version, "code_version": self.code_version,
+            "pdf_engine": self.pdf_engine, "published": self.published,
+        }
 
 
 def content_hash(data: bytes) -> str:

@@ -83,16 +83,27 @@ def analyse_chunk(
         else:
             documents.append((path, document))
     try:
-        rows = to_rows(analyse_documents([d for _, d in documents], classifier))
+        rows = to_rows(analyse_documents([d for _, d in documents], classifier), [str(p) for p, _ in documents])
     except Exception as exc:  # noqa: BLE001 - report it against every file of the chunk
         problem = f"could not be classified: {type(exc).__name__}: {exc}"
         return AnalysedFiles(empty_rows(), tuple(unchanged), (*errors, *(SourceError(p, problem, "please report this file") for p, _ in documents)))
     return AnalysedFiles(rows, tuple(unchanged), tuple(errors))
 
 
-@cache
 def _manifest_for(directory: Path):
-    """The folder's manifest, read once per worker; None for pure ToTA folders."""
+    """The folder's manifest, read once per worker and version of the file; None for pure ToTA
+    folders. (Keyed on its size and time too: a long-lived process, such as a served schedule,
+    must see an edited manifest.)"""
+    try:
+        stat = (directory / "sources.toml").stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = None
+    return _manifest_read(directory, stamp)
+
+
+@cache
+def _manifest_read(directory: Path, stamp: tuple[int, int] | None):
     if not any(p.suffix.lower() in OTHER_SUFFIXES or p.is_dir() for p in directory.iterdir()):
         return None
     from pipeline.sources.manifest import load_manifest
@@ -112,7 +123,9 @@ def analyse_paths(
     little to do)."""
     known = dict(known)
     chunks = [list(paths[i:i + _CHUNK]) for i in range(0, len(paths), _CHUNK)]
-    if workers <= 1 or len(chunks) <= 1:
+    if workers <= 1 or (len(chunks) <= 1 and not has_pool(workers)):
+        # One chunk is analysed here, unless the command line already started the workers: they
+        # have the model loaded, where this process would import spaCy and load it (seconds).
         return AnalysedFiles.concat([analyse_chunk(chunk, model_spec, known, pdf_engine) for chunk in chunks])
     count = len(chunks)
     return AnalysedFiles.concat(list(_pool(workers, model_spec).map(
@@ -133,6 +146,11 @@ def _pool(workers: int, model_spec: str) -> ProcessPoolExecutor:
             context.set_forkserver_preload(["pipeline.parallel", "pipeline.worker_preload"])
             _pools[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=context)
         return _pools[workers]
+
+
+def has_pool(workers: int) -> bool:
+    with _pools_lock:
+        return workers in _pools
 
 
 def shutdown_pools() -> None:

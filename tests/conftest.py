@@ -16,6 +16,8 @@ HOLDOUT_FILE = SHARED / "corpora" / "holdout.txt"
 
 # Keep Prefect's files and logs out of the user's home and the repository during tests.
 os.environ.setdefault("CYBERNORMS_LOG_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "cybernorms-test-logs"))
+# Prefect's ephemeral server (flows called directly) gets 20 s to start; a loaded 2-core machine can take longer.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 requires_tota = pytest.mark.skipif(not TOTA_DIR.is_dir(), reason="../shared/corpora/tota/xml is not beside the repo")
 

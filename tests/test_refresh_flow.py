@@ -47,8 +47,9 @@ def test_refresh_fills_the_store_and_reports_the_bad_file(refreshed) -> None:
         assert ("Electronic Commerce",) in chapters
         spanish = connection.execute("SELECT count(*) FROM clauses WHERE language = 'es'").fetchone()[0]
         assert spanish > 0
-        run = connection.execute("SELECT status, agreements_seen, len(errors) FROM runs").fetchone()
-        assert run == ("completed with errors", len(SUBSET_IDS) + 1, 1)
+        run = connection.execute("SELECT status, agreements_seen, len(errors), agreements_added, agreements_failed "
+                                 "FROM runs").fetchone()
+        assert run == ("completed with errors", len(SUBSET_IDS) + 1, 1, len(SUBSET_IDS), 1)
 
 
 def test_refreshing_again_changes_nothing(refreshed) -> None:
@@ -72,9 +73,11 @@ def test_refresh_from_a_url_matches_the_folder(refreshed, tmp_path: Path) -> Non
 def test_a_source_that_does_not_exist_is_a_failed_run_on_record(tmp_path: Path) -> None:
     from pipeline.errors import SourceError
 
+    from pipeline.store.journal import read_runs
+
     db = tmp_path / "failed.duckdb"
     with pytest.raises(SourceError, match="does not exist"):
         flows.refresh(source=str(tmp_path / "nowhere"), db_path=str(db), workers=1)
-    with duckdb.connect(str(db), read_only=True) as connection:
-        status, errors = connection.execute("SELECT status, errors FROM runs").fetchone()
-    assert status == "failed" and "does not exist" in errors[0]
+    assert not db.exists()  # a failed run publishes nothing; its record is in the runs journal
+    [run] = read_runs(db)
+    assert run["status"] == "failed" and "does not exist" in run["errors"][0] and run["published"] is False

@@ -28,7 +28,7 @@ def db(tmp_path: Path) -> Path:
     """A real database file with the project's schema and one agreement."""
     path = tmp_path / "store.duckdb"
     with open_database(path) as connection:
-        connection.execute("INSERT INTO agreements (agreement_id, source, source_id, name, content_hash, run_id) "
+        connection.execute("INSERT INTO all_agreements (agreement_id, source, source_id, name, content_hash, run_id) "
                            "VALUES ('tota:1', 'tota', '1', 'Test Agreement', 'x', 'r1')")
     return path
 

@@ -6,7 +6,7 @@ One module per command group; importing them registers their commands on `app`.
 from __future__ import annotations
 
 from pipeline.cli.common import app
-from pipeline.cli import corpus, documents, query, analytics, training, sources, model  # noqa: E402,F401  (registers commands)
+from pipeline.cli import corpus, documents, query, analytics, training, sources, model, schedule  # noqa: E402,F401  (registers commands)
 
 __all__ = ["app", "main"]
 

@@ -49,10 +49,14 @@ def status(connection: duckdb.DuckDBPyConnection) -> dict:
         "SELECT (SELECT count(*) FROM treaties), (SELECT count(*) FROM agreement_vintage AS v JOIN agreements AS a "
         "USING (agreement_id) WHERE year(a.date_signed) IS DISTINCT FROM v.vintage_year)"
     ).fetchone() if has_treaties else (None, None)
+    has_withdrawal = connection.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'all_agreements'").fetchone()[0] == 1
+    withdrawn = connection.execute(
+        "SELECT count(*) FROM all_agreements WHERE withdrawn_at IS NOT NULL").fetchone()[0] if has_withdrawal else 0
     keys = ["run_id", "started_at", "finished_at", "source", "model_version", "agreements_seen",
             "agreements_written", "agreements_unchanged", "provisions_written", "errors", "status"]
     return {
-        "agreements": counts[0], "treaties": treaties, "vintage differs from signature": redated,
+        "agreements": counts[0], "withdrawn agreements": withdrawn, "treaties": treaties, "vintage differs from signature": redated,
         "provisions": counts[1], "predictions": counts[2], "clauses": counts[3],
         "model_versions": counts[4], "last_run": dict(zip(keys, last)) if last else None,
     }

@@ -14,15 +14,17 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.classify.documents import AnalysedDocument
-from pipeline.nlp.dates import provision_evidence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importing spaCy (through nlp.dates) is for the processes that analyse
+    from pipeline.classify.documents import AnalysedDocument
 
 AGREEMENTS_SCHEMA = pa.schema([
     ("agreement_id", pa.string()), ("source", pa.string()), ("source_id", pa.string()), ("name", pa.string()),
     ("type", pa.string()), ("composition", pa.string()), ("status", pa.string()),
     ("date_signed", pa.date32()), ("date_in_force", pa.date32()), ("parties", pa.list_(pa.string())),
     ("region", pa.string()), ("language", pa.string()), ("content_hash", pa.string()), ("treaty", pa.string()),
-    ("dates_scanned", pa.bool_()),
+    ("dates_scanned", pa.bool_()), ("source_path", pa.string()),
 ])
 PROVISIONS_SCHEMA = pa.schema([
     ("provision_id", pa.string()), ("agreement_id", pa.string()), ("ordinal", pa.int32()),
@@ -90,7 +92,11 @@ def empty_rows() -> StoreRows:
                      TEXT_DATES_SCHEMA.empty_table(), FOOTNOTES_SCHEMA.empty_table())
 
 
-def to_rows(analysed: Sequence[AnalysedDocument]) -> StoreRows:
+def to_rows(analysed: Sequence[AnalysedDocument], source_paths: Sequence[str] | None = None) -> StoreRows:
+    """The rows of analysed agreements; `source_paths`: the file each was read from, in order
+    (change detection and withdrawal find stored agreements by it)."""
+    from pipeline.nlp.dates import provision_evidence
+
     agreements = [a.document.agreement for a in analysed]
     provisions = [p for a in analysed for p in a.document.provisions]
     predictions = [(a.document.agreement.id, pr) for a in analysed for pr in a.predictions]
@@ -106,6 +112,7 @@ def to_rows(analysed: Sequence[AnalysedDocument]) -> StoreRows:
             [a.date_in_force for a in agreements], [list(a.parties) for a in agreements],
             [a.region for a in agreements], [a.language for a in agreements], [a.content_hash for a in agreements],
             [a.treaty for a in agreements], [True] * len(agreements),
+            list(source_paths) if source_paths is not None else [None] * len(agreements),
         ], schema=AGREEMENTS_SCHEMA),
         pa.table([
             [p.id for p in provisions], [p.agreement_id for p in provisions], [p.ordinal for p in provisions],

@@ -1,7 +1,13 @@
 -- cybernorms clause store. One DuckDB file; analysts query it with plain SQL.
 -- Every statement is idempotent so that opening an existing database re-applies it safely.
+--
+-- The rows of every agreement ever read are kept in the all_* tables, withdrawn ones too
+-- (all_agreements.withdrawn_at). Analysts, analytics and exports read the views of the same
+-- names without the prefix (agreements, provisions, ...): they hold only agreements still at
+-- their source, so a withdrawn agreement leaves every count in one place, and comes back
+-- when it reappears. Databases from before the views are migrated by pipeline.store.database.
 
-CREATE TABLE IF NOT EXISTS agreements (
+CREATE TABLE IF NOT EXISTS all_agreements (
     agreement_id   VARCHAR PRIMARY KEY,   -- "<source>:<source_id>", e.g. 'tota:442'
     source         VARCHAR NOT NULL,      -- 'tota', 'pdf', 'html', 'text'
     source_id      VARCHAR NOT NULL,      -- ToTA treaty_identifier, or the file's manifest id / stem
@@ -14,11 +20,11 @@ CREATE TABLE IF NOT EXISTS agreements (
     parties        VARCHAR[],             -- ISO 3166-1 alpha-3 codes of the current signatories
     region         VARCHAR,
     language       VARCHAR,               -- ISO 639-1 code of the text
-    content_hash   VARCHAR NOT NULL,      -- sha256 of the source bytes; unchanged files are skipped
+    content_hash   VARCHAR NOT NULL,      -- sha256 of the source bytes (and manifest entry, for non-XML files)
     run_id         VARCHAR NOT NULL       -- the refresh that last wrote this agreement
 );
 
-CREATE TABLE IF NOT EXISTS provisions (
+CREATE TABLE IF NOT EXISTS all_provisions (
     provision_id        VARCHAR PRIMARY KEY,  -- "<agreement_id>:<ordinal>"
     agreement_id        VARCHAR NOT NULL,
     ordinal             INTEGER NOT NULL,     -- position in the agreement, from 0
@@ -33,7 +39,7 @@ CREATE TABLE IF NOT EXISTS provisions (
     page_end            INTEGER
 );
 
-CREATE TABLE IF NOT EXISTS predictions (
+CREATE TABLE IF NOT EXISTS all_predictions (
     provision_id   VARCHAR PRIMARY KEY,
     agreement_id   VARCHAR NOT NULL,
     labels         VARCHAR[] NOT NULL,    -- taxonomy label ids, sorted; empty when screened in but unlabelled
@@ -45,7 +51,7 @@ CREATE TABLE IF NOT EXISTS predictions (
 
 -- The paragraphs of each labelled provision, as bindingness is judged on them: cite
 -- "Art. 14.11(2)" with the exact text (substring of provisions.text at the offsets).
-CREATE TABLE IF NOT EXISTS paragraphs (
+CREATE TABLE IF NOT EXISTS all_paragraphs (
     provision_id     VARCHAR NOT NULL,
     agreement_id     VARCHAR NOT NULL,
     paragraph_index  INTEGER NOT NULL,     -- position in the provision, from 0
@@ -73,24 +79,64 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 
 -- Added after the first release: ALTER keeps databases built before it usable.
-ALTER TABLE agreements ADD COLUMN IF NOT EXISTS treaty VARCHAR;  -- manifest `treaty` key, else null
-ALTER TABLE agreements ADD COLUMN IF NOT EXISTS dates_scanned BOOLEAN DEFAULT false;  -- text_dates written
+ALTER TABLE all_agreements ADD COLUMN IF NOT EXISTS treaty VARCHAR;  -- manifest `treaty` key, else null
+ALTER TABLE all_agreements ADD COLUMN IF NOT EXISTS dates_scanned BOOLEAN DEFAULT false;  -- text_dates written
+-- Change detection and withdrawal (pipeline.fingerprint, pipeline.refresh_plan): null on rows
+-- written before them, which the next refresh reads again, once.
+ALTER TABLE all_agreements ADD COLUMN IF NOT EXISTS source_path VARCHAR;      -- the file or folder read (absolute)
+ALTER TABLE all_agreements ADD COLUMN IF NOT EXISTS source_location VARCHAR;  -- the refresh --source it came from
+ALTER TABLE all_agreements ADD COLUMN IF NOT EXISTS fingerprint VARCHAR;      -- bytes, metadata, parser, PDF engine
+ALTER TABLE all_agreements ADD COLUMN IF NOT EXISTS model_version VARCHAR;    -- the model that classified it
+ALTER TABLE all_agreements ADD COLUMN IF NOT EXISTS withdrawn_at TIMESTAMP;   -- gone from its source; null = live
+
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS agreements_added INTEGER DEFAULT 0;       -- new, or back at the source
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS agreements_changed INTEGER DEFAULT 0;     -- read again, or re-classified
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS agreements_reclassified INTEGER DEFAULT 0;  -- of those, only re-classified
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS agreements_withdrawn INTEGER DEFAULT 0;
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS agreements_failed INTEGER DEFAULT 0;
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS stage_seconds VARCHAR;     -- JSON object stage -> seconds
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS parser_version VARCHAR;    -- pipeline.fingerprint.parser_version
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS code_version VARCHAR;      -- package version + hash of its code
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS pdf_engine VARCHAR;
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS published BOOLEAN DEFAULT true;  -- false: nothing to write, no new snapshot
+
+-- Which runs touched which agreement, and how (`cybernorms history AGREEMENT`).
+CREATE TABLE IF NOT EXISTS run_documents (
+    run_id        VARCHAR NOT NULL,
+    agreement_id  VARCHAR NOT NULL,
+    action        VARCHAR NOT NULL,     -- 'added' (new, or back at its source), 'changed', 'reclassified', 'withdrawn'
+    source_path   VARCHAR,
+    PRIMARY KEY (run_id, agreement_id)
+);
+
+-- The live rows: what every reader sees.
+CREATE OR REPLACE VIEW agreements AS
+SELECT * EXCLUDE (source_path, source_location, fingerprint, model_version, withdrawn_at)
+FROM all_agreements WHERE withdrawn_at IS NULL;
+CREATE OR REPLACE VIEW provisions AS
+SELECT * FROM all_provisions WHERE agreement_id IN (SELECT agreement_id FROM agreements);
+CREATE OR REPLACE VIEW predictions AS
+SELECT * FROM all_predictions WHERE agreement_id IN (SELECT agreement_id FROM agreements);
+CREATE OR REPLACE VIEW paragraphs AS
+SELECT * FROM all_paragraphs WHERE agreement_id IN (SELECT agreement_id FROM agreements);
 
 -- Dated evidence found in the text (pipeline.nlp.dates), written with each agreement: signature
 -- clauses, self-dating citations ("Regulation (EC) No 1105/2001"), other dates not preceded by
 -- a deadline word. Dates in schedules, annexes and protocols are left out, except citations.
-CREATE TABLE IF NOT EXISTS text_dates (
+CREATE TABLE IF NOT EXISTS all_text_dates (
     agreement_id  VARCHAR NOT NULL,
     provision_id  VARCHAR NOT NULL,
     kind          VARCHAR NOT NULL,       -- 'signature clause' | 'citation' | 'text date'
     year          INTEGER NOT NULL,
     phrase        VARCHAR NOT NULL        -- the words around the date, as evidence
 );
+CREATE OR REPLACE VIEW text_dates AS
+SELECT * FROM all_text_dates WHERE agreement_id IN (SELECT agreement_id FROM agreements);
 
 -- Footnotes of provisions read from PDFs (the reader keeps them apart from the text), and
 -- footnote references printed on headings ("Article 12.2: Scope3") in any format. Cite a
 -- clause as "Art. 12.15(2), fn. 12" with the view footnote_citations below.
-CREATE TABLE IF NOT EXISTS footnotes (
+CREATE TABLE IF NOT EXISTS all_footnotes (
     provision_id  VARCHAR NOT NULL,
     agreement_id  VARCHAR NOT NULL,
     marker        VARCHAR NOT NULL,       -- as printed: '12', '*'
@@ -101,6 +147,8 @@ CREATE TABLE IF NOT EXISTS footnotes (
                                           -- the provision, the reference itself not found
     char_offset   INTEGER                 -- offset into provisions.text (placement 'text')
 );
+CREATE OR REPLACE VIEW footnotes AS
+SELECT * FROM all_footnotes WHERE agreement_id IN (SELECT agreement_id FROM agreements);
 
 -- Derived tables, rebuilt from the tables above at the end of every refresh
 -- (pipeline.analytics.derive): they need the text of every article (dates in signature

@@ -20,10 +20,19 @@ from datetime import datetime
 
 import duckdb
 
-from pipeline.classify.documents import AnalysedDocument
+from typing import TYPE_CHECKING
+
 from pipeline.errors import StoreError
 from pipeline.model import Run
 from pipeline.store.rows import TABLES, StoreRows, to_rows
+
+if TYPE_CHECKING:
+    from pipeline.classify.documents import AnalysedDocument
+
+
+def stored_table(name: str) -> str:
+    """The table that holds `name`'s rows, withdrawn agreements' too (`name` is its live view)."""
+    return f"all_{name}"
 
 
 @dataclass
@@ -34,7 +43,7 @@ class WriteOutcome:
 
 
 def stored_versions(connection: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str | None]]:
-    """agreement_id -> (content_hash, model_version of its predictions) for what is stored.
+    """agreement_id -> (content_hash, model_version of its predictions) for the live agreements.
 
     Agreements stored before their text was scanned for dates (text vintage) report no model,
     so the next refresh analyses them again, once.
@@ -80,7 +89,8 @@ def _replace(connection: duckdb.DuckDBPyConnection, rows: StoreRows, run_id: str
     connection.execute("BEGIN TRANSACTION")
     try:
         for table in reversed(TABLES):
-            connection.execute(f"DELETE FROM {table} WHERE list_contains(?, agreement_id)", [rows.agreement_ids])
+            connection.execute(f"DELETE FROM {stored_table(table)} WHERE list_contains(?, agreement_id)",
+                               [rows.agreement_ids])
         for name in TABLES:
             data = getattr(rows, name)
             if data.num_rows:
@@ -89,7 +99,7 @@ def _replace(connection: duckdb.DuckDBPyConnection, rows: StoreRows, run_id: str
                     columns = ", ".join(data.column_names)
                     # Only agreements carry the run that wrote them.
                     run_column, run_value = (", run_id", ", ?") if name == "agreements" else ("", "")
-                    connection.execute(f"INSERT INTO {name} ({columns}{run_column}) "
+                    connection.execute(f"INSERT INTO {stored_table(name)} ({columns}{run_column}) "
                                        f"SELECT {columns}{run_value} FROM _incoming",
                                        [run_id] if run_column else [])
                 finally:
@@ -125,12 +135,8 @@ def start_run(connection: duckdb.DuckDBPyConnection, run: Run) -> None:
 
 
 def finish_run(connection: duckdb.DuckDBPyConnection, run: Run) -> None:
-    connection.execute(
-        """
-        UPDATE runs SET finished_at = ?, agreements_seen = ?, agreements_written = ?, agreements_unchanged = ?,
-               provisions_written = ?, errors = ?, status = ?
-        WHERE run_id = ?
-        """,
-        [run.finished_at or datetime.now(), run.agreements_seen, run.agreements_written, run.agreements_unchanged,
-         run.provisions_written, list(run.errors), run.status, run.id],
-    )
+    record = run.record()
+    record["finished_at"] = record["finished_at"] or datetime.now()
+    columns = [key for key in record if key != "run_id"]
+    connection.execute(f"UPDATE runs SET {', '.join(f'{c} = ?' for c in columns)} WHERE run_id = ?",
+                       [record[c] for c in columns] + [run.id])

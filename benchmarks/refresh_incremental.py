@@ -7,8 +7,8 @@ previous one left):
 * no change: the same refresh again;
 * one changed document: one ToTA file gains a trailing newline (new bytes, same text);
 * one changed manifest entry: the name of one text file's `sources.toml` entry changes;
-* model-only change: `--model models/norm-classifier/1.0.0` after 1.1.0 (re-classifies the
-  stored provisions, reads no file).
+* model-only change: `--model models/norm-classifier/1.0.0` after the default model
+  (re-classifies the stored provisions, reads no file).
 
 Each is the real command in a subprocess. Reported per scenario: seconds inside the flow (the
 run's record in `runs`: finished_at - started_at), command wall time, the run's counts and
@@ -16,10 +16,14 @@ stage seconds, the database's size, and the two times as ratios to cold. The mac
 may be shared: compare ratios, not absolute times. Targets (issue 10): no change <= 5% of cold
 in the flow and <= 50% in wall time; one changed document <= 10% in the flow.
 
-To add a scenario (1 vs 2 workers, peak memory, ...): write a function taking a `Bench` and
-returning a `Measured` (use `bench.refresh(...)`), and add it to SCENARIOS.
+Then, unless `--skip-scale`, the scale scenarios of `refresh_scale.py` in the same run: 1 vs 2
+workers (cold, 1x ToTA) and peak memory (cold, 1x vs 3x ToTA), each on fresh databases.
+
+To add an incremental scenario: write a function taking a `Bench` and returning a `Measured`
+(use `bench.refresh(...)`), and add it to SCENARIOS.
 
 Run:  .venv/bin/python benchmarks/refresh_incremental.py [--corpus ../shared/corpora/tota/xml] [--repeat 1]
+      [--skip-scale] [--scale-repeat 1]
 """
 
 from __future__ import annotations
@@ -167,6 +171,8 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "tota" / "xml")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "refresh_incremental.json")
+    parser.add_argument("--skip-scale", action="store_true", help="only the incremental scenarios")
+    parser.add_argument("--scale-repeat", type=int, default=1, help="rounds of each scale scenario")
     args = parser.parse_args()
     rounds = [run_once(args.corpus) for _ in range(args.repeat)]
     summary = {}
@@ -180,6 +186,15 @@ def main() -> None:
               "corpus_files": len(list(args.corpus.iterdir())) + 2, "summary": summary,
               "rounds": [[asdict(m) for m in round_] for round_ in rounds]}
     print(json.dumps(summary, indent=2))
+    if not args.skip_scale:
+        from refresh_scale import memory_scenario, workers_scenario  # this folder is on sys.path
+
+        with tempfile.TemporaryDirectory() as tmp:
+            result["workers"] = workers_scenario(Path(tmp), args.scale_repeat, args.corpus)
+            print("1 vs 2 workers:", json.dumps({k: v for k, v in result["workers"].items() if k != "runs"}))
+        with tempfile.TemporaryDirectory() as tmp:
+            result["memory"] = memory_scenario(Path(tmp), args.scale_repeat, 3, args.corpus)
+            print("peak memory 1x vs 3x:", json.dumps({k: v for k, v in result["memory"].items() if k != "runs"}))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n")
 

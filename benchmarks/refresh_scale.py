@@ -32,21 +32,19 @@ import platform
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import duckdb
-import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.sources.tota import TOTA_FILE_PATTERN  # noqa: E402
+from process_memory import run_sampled  # noqa: E402 (this folder is on sys.path)
 
 CYBERNORMS = Path(sys.executable).parent / "cybernorms"
 TOTA = ROOT.parent / "shared" / "corpora" / "tota" / "xml"
@@ -91,45 +89,17 @@ def measure_refresh(corpus: Path, workdir: Path, *options: str) -> RefreshMeasur
     """Run `cybernorms refresh` into a new database and measure it (see the module doc)."""
     db = workdir / f"bench-{time.time_ns()}.duckdb"
     env = {**os.environ, "CYBERNORMS_LOG_DIR": str(workdir / "logs"), "COLUMNS": "200"}
-    started = time.perf_counter()
-    process = psutil.Popen([str(CYBERNORMS), "refresh", "--source", str(corpus), "--db", str(db), *options],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=workdir)
-    peaks = {"main": 0, "tree": 0}
-    stop = threading.Event()
-
-    def sample() -> None:
-        while not stop.is_set():
-            try:
-                tree = [process, *process.children(recursive=True)]
-            except psutil.Error:
-                continue  # a process ended while the tree was listed: sample again
-            total = 0
-            for member in tree:
-                try:
-                    rss = member.memory_info().rss
-                except psutil.Error:
-                    continue
-                total += rss
-                if member.pid == process.pid:
-                    peaks["main"] = max(peaks["main"], rss)
-            peaks["tree"] = max(peaks["tree"], total)
-            time.sleep(0.05)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _out, err = process.communicate()
-    wall = time.perf_counter() - started
-    stop.set()
-    sampler.join()
-    if process.returncode != 0:
-        raise SystemExit(f"refresh failed ({process.returncode}):\n{err}")
+    run = run_sampled([str(CYBERNORMS), "refresh", "--source", str(corpus), "--db", str(db), *options],
+                      env=env, cwd=workdir)
+    if run.returncode != 0:
+        raise SystemExit(f"refresh failed ({run.returncode}):\n{run.err}")
     with duckdb.connect(str(db), read_only=True) as connection:
         flow, agreements = connection.execute(
             "SELECT epoch(finished_at - started_at), (SELECT count(*) FROM agreements) FROM runs "
             "ORDER BY started_at DESC LIMIT 1").fetchone()
     db.unlink()
-    return RefreshMeasure(round(wall, 2), round(flow, 2), round(peaks["main"] / 2**20),
-                          round(peaks["tree"] / 2**20), agreements)
+    return RefreshMeasure(round(run.wall_seconds, 2), round(flow, 2), round(run.main_peak_bytes / 2**20),
+                          round(run.tree_peak_bytes / 2**20), agreements)
 
 
 def _median(measures: list[RefreshMeasure], field: str) -> float:

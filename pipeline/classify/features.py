@@ -7,6 +7,9 @@ same label ids; that is what lets Spanish provisions get the same labels as Engl
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -17,7 +20,7 @@ from pipeline.classify.lexicon import CueResult, cue_analysis, fast_cue_counts
 from pipeline.nlp.bindingness import clause_kinds
 from pipeline.nlp.modality import KINDS as MODALITY_KINDS
 from pipeline.nlp.modality import modality_cues, rule_class
-from pipeline.nlp.paragraphs import PARAGRAPH_CLASSES
+from pipeline.nlp.paragraphs import PARAGRAPH_CLASSES, sentence_spans
 from pipeline.taxonomy import LABEL_IDS
 
 # The spaCy cue analysis (decision rules, instruments); cross-validation asks for the same
@@ -86,10 +89,22 @@ class BindingnessRuleFeatures(TransformerMixin, BaseEstimator):
 
 class ModalityFeatures(TransformerMixin, BaseEstimator):
     """Per paragraph: log counts of each modality cue kind (spaCy Matcher rules,
-    pipeline/nlp/modality.py) and the rule's own class, one-hot."""
+    pipeline/nlp/modality.py) and the rule's own class, one-hot.
+
+    With `sentences`, also the log count of the paragraph's sentences and list items in each rule
+    class (`sentence_classes`): "Each Party shall adopt a framework. In developing it, each Party
+    should take into account ..." has a binding sentence beside a hortatory one, which the
+    annotators code `binding`, while the paragraph-wide rule class only sees that a hortatory
+    cue occurs."""
+
+    def __init__(self, sentences: bool = False) -> None:
+        self.sentences = sentences
 
     def fit(self, X: pd.DataFrame, y=None) -> ModalityFeatures:  # noqa: N803
         return self
+
+    def _by_sentence(self) -> bool:
+        return bool(getattr(self, "sentences", False))  # absent in models saved before it existed
 
     def transform(self, X: pd.DataFrame) -> sparse.csr_matrix:  # noqa: N803
         rows: list[list[float]] = [[] for _ in range(len(X))]
@@ -101,9 +116,43 @@ class ModalityFeatures(TransformerMixin, BaseEstimator):
                 kind = rule_class(cues)
                 rows[i] = ([float(np.log1p(cues.counts.get(k, 0))) for k in MODALITY_KINDS]
                            + [float(kind == c) for c in PARAGRAPH_CLASSES])
-        width = len(MODALITY_KINDS) + len(PARAGRAPH_CLASSES)
-        return sparse.csr_matrix(np.array(rows, dtype=np.float32).reshape(len(X), width))
+            if self._by_sentence():
+                for i, counts in zip(indices, sentence_classes([X["text"].iat[i] for i in indices], lang)):
+                    rows[i] += [float(np.log1p(counts.get(c, 0))) for c in PARAGRAPH_CLASSES]
+        return sparse.csr_matrix(np.array(rows, dtype=np.float32).reshape(len(X), len(self.get_feature_names_out())))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        return np.array([f"modality_{k}" for k in MODALITY_KINDS] + [f"rule_{c}" for c in PARAGRAPH_CLASSES],
-                        dtype=object)
+        names = [f"modality_{k}" for k in MODALITY_KINDS] + [f"rule_{c}" for c in PARAGRAPH_CLASSES]
+        if self._by_sentence():
+            names += [f"sentences_{c}" for c in PARAGRAPH_CLASSES]
+        return np.array(names, dtype=object)
+
+
+# A lettered or roman item of a list, after the colon or semicolon that introduces it:
+# "each Party shall: (a) make use of ...; (b) simplify ...; and (c) to the extent possible, ...".
+_LIST_ITEM = re.compile(r"(?<=[:;])(?:\s+(?:and|or|y|o))?\s+\((?:[a-z]|[ivx]{1,4})\)\s")
+
+
+def sentence_classes(texts: Sequence[str], lang: str) -> list[dict[str, int]]:
+    """How many of each text's sentences, and list items within them, the modality rules class
+    binding, weak, hortatory or neither. An item without a modal verb of its own takes the class
+    of the sentence's opening words ("each Party shall:"), so a qualifier in one item ("(c) to the
+    extent possible, harmonise ...") no longer hides the binding items beside it."""
+    owners, units = [], []
+    for i, text in enumerate(texts):
+        for start, end in sentence_spans(text):
+            sentence = text[start:end]
+            cuts = [0] + [m.start() for m in _LIST_ITEM.finditer(sentence)] + [len(sentence)]
+            for k in range(len(cuts) - 1):
+                owners.append((i, k == 0))
+                units.append(sentence[cuts[k]:cuts[k + 1]])
+    counts: list[dict[str, int]] = [{} for _ in texts]
+    opening = "neither"
+    for (i, first), cues in zip(owners, modality_cues(units, lang)):
+        kind = rule_class(cues)
+        if first:
+            opening = kind
+        elif kind == "neither":
+            kind = opening
+        counts[i][kind] = counts[i].get(kind, 0) + 1
+    return counts

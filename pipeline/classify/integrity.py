@@ -45,6 +45,7 @@ TRUSTED_TYPES = frozenset({
     "pipeline.classify.features.CueFeatures",
     "pipeline.classify.features.BindingnessRuleFeatures",
     "pipeline.classify.features.ModalityFeatures",
+    "pipeline.classify.labelwise.OwnCueOneVsRest",
 })
 
 

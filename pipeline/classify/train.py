@@ -10,12 +10,12 @@ from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
-from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 
 from pipeline.classify.annotations import AnnotatedParagraph, AnnotatedProvision
 from pipeline.classify.features import BindingnessRuleFeatures, CueFeatures, ModalityFeatures, cached_cue_analysis
-from pipeline.classify.trained import LabelRule, TrainedClassifier, provision_frame
+from pipeline.classify.labelwise import OwnCueOneVsRest
+from pipeline.classify.trained import LabelRule, TrainedClassifier, provision_frame, rule_cues_commit
 from pipeline.nlp.canonical import canonical_labels
 from pipeline.taxonomy import LABEL_IDS
 
@@ -32,15 +32,20 @@ THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.025), 3)
 BINDINGNESS_CLASSES = ("hard", "mixed", "soft")
 
 
-def build_labels_pipeline(seed: int = 0) -> Pipeline:
+def build_labels_pipeline(model_labels: Sequence[str], seed: int = 0) -> Pipeline:
+    """TF-IDF words and headings plus cue counts -> one logistic regression per label, each
+    seeing only its own label's cue count (pipeline.classify.labelwise)."""
     features = ColumnTransformer([
+        # First, so that the classifier finds label k's cue count in column k.
+        ("cues", CueFeatures(labels=LABEL_IDS), ["text", "lang"]),
         ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.9, sublinear_tf=True,
                                   max_features=60_000, dtype=np.float32), "text"),
-        ("cues", CueFeatures(labels=LABEL_IDS), ["text", "lang"]),
         ("heading", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32), "heading"),
     ])
-    classifier = OneVsRestClassifier(LogisticRegression(C=8.0, class_weight="balanced", solver="liblinear",
-                                                        max_iter=2000, random_state=seed))
+    classifier = OwnCueOneVsRest(LogisticRegression(C=8.0, class_weight="balanced", solver="liblinear",
+                                                    max_iter=2000, random_state=seed),
+                                 cue_columns=len(LABEL_IDS),
+                                 own_cue=tuple(LABEL_IDS.index(label) for label in model_labels))
     return Pipeline([("features", features), ("classifier", classifier)])
 
 
@@ -133,7 +138,7 @@ def fit_classifier(examples: Sequence[AnnotatedProvision], version: str, seed: i
     out_of_fold = np.zeros((len(frame), len(model_labels)))
     folds = GroupKFold(n_splits=min(INNER_FOLDS, len(set(groups))), shuffle=True, random_state=seed)
     for train, test in folds.split(frame, groups=groups):
-        inner = build_labels_pipeline(seed).fit(frame.iloc[train], truth[train][:, model_columns])
+        inner = build_labels_pipeline(model_labels, seed).fit(frame.iloc[train], truth[train][:, model_columns])
         out_of_fold[test] = inner.predict_proba(frame.iloc[test])
     cues = cached_cue_analysis(list(frame["text"]), list(frame["lang"]))
     canonical = canonical_labels(list(frame["text"]), list(frame["lang"]))
@@ -143,15 +148,16 @@ def fit_classifier(examples: Sequence[AnnotatedProvision], version: str, seed: i
         LabelRule("model", calibration=calibrations[label]).calibrate(out_of_fold[:, j])
         for j, label in enumerate(model_labels)]) if model_labels else np.zeros((len(frame), 0))
     fallback = global_threshold(truth[:, model_columns], calibrated) if model_labels else 0.5
+    asks = rule_cues_commit(list(frame["text"]), list(frame["lang"]), cues)
     rules = {}
     for k, label in enumerate(LABEL_IDS):
-        cue = np.array([label in c.counts for c in cues], dtype=bool)
+        cue = np.array([label in c.counts and ok for c, ok in zip(cues, asks)], dtype=bool)
         probabilities = out_of_fold[:, model_labels.index(label)] if label in model_labels else None
         rules[label] = choose_rule(truth[:, k], probabilities, cue, np.array([label in c for c in canonical]),
                                    calibration=calibrations.get(label), fallback=fallback,
                                    positives=int(truth[:, k].sum()) // 2)  # every provision is in `frame` twice
 
-    labels_model = build_labels_pipeline(seed).fit(frame, truth[:, model_columns])
+    labels_model = build_labels_pipeline(model_labels, seed).fit(frame, truth[:, model_columns])
     labelled = [i for i, e in enumerate(examples) if e.annotation.labels]
     bindingness = np.array([examples[i].annotation.bindingness for i in labelled])
     bindingness_model = build_bindingness_pipeline(seed).fit(frame.iloc[labelled], bindingness)
@@ -165,7 +171,7 @@ def build_paragraph_pipeline(seed: int = 0) -> Pipeline:
                                   dtype=np.float32), "text"),
         # No character n-grams: the modality rules already carry the inflected modal verbs
         # ("procurarán", "endeavours"), and the n-grams cost a third of classification time.
-        ("modality", ModalityFeatures(), ["text", "lang"]),
+        ("modality", ModalityFeatures(sentences=True), ["text", "lang"]),
     ])
     classifier = LogisticRegression(C=2.0, class_weight="balanced", max_iter=3000, random_state=seed)
     return Pipeline([("features", features), ("classifier", classifier)])

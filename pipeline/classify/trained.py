@@ -30,6 +30,7 @@ from pipeline.errors import ModelError
 from pipeline.model import ParagraphPrediction, Prediction
 from pipeline.nlp.canonical import canonical_labels
 from pipeline.nlp.citations import mask_cited_titles
+from pipeline.nlp.commitment import makes_commitment
 from pipeline.nlp.lexicon import lexicon_language
 from pipeline.nlp.paragraphs import aggregate_bindingness, split_paragraphs
 from pipeline.nlp.screen import could_be_cyber, normalise_whitespace
@@ -39,10 +40,12 @@ MODEL_FILE = "model.skops"
 CONFIG_FILE = "config.json"
 _BATCH = 4096
 # What the models' inputs and union rules are, by version of this code: 1 (models 1.0.0 and
-# 1.1.0): the text as written; 2: cited articles' titles taken out of the text, and privacy
-# safeguard sentences (pipeline.nlp.safeguards) among the union rules. A model records the
-# features it was trained with and is always given the same ones.
-FEATURES = 2
+# 1.1.0): the text as written; 2 (1.2.0): cited articles' titles taken out of the text, and
+# privacy safeguard sentences (pipeline.nlp.safeguards) among the union rules; 3: a label
+# decided by its cue rule needs a provision that commits to something
+# (pipeline.nlp.commitment), and the paragraph model also counts its sentences' modality. A
+# model records the features it was trained with and is always given the same ones.
+FEATURES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,19 @@ def provision_frame(texts: Sequence[str], langs: Sequence[str | None],
     return pd.DataFrame({"text": [clean(t) for t in texts],
                          "lang": [lexicon_language(lang) for lang in langs],
                          "heading": [normalise_whitespace(h) for h in headings] if headings else [""] * len(texts)})
+
+
+def rule_cues_commit(texts: Sequence[str], langs: Sequence[str], cues: Sequence[CueResult | None],
+                     features: int = FEATURES) -> list[bool]:
+    """Whether each provision's cue phrases may decide a label: from features 3 on, only where
+    the provision commits to something (a definitions article names every topic it defines)."""
+    if features < 3:
+        return [True] * len(texts)
+    rows = [i for i, c in enumerate(cues) if c is not None and c.counts]
+    asks = [False] * len(texts)
+    for i, commits in zip(rows, makes_commitment([texts[i] for i in rows], [langs[i] for i in rows])):
+        asks[i] = commits
+    return asks
 
 
 class TrainedClassifier:
@@ -126,10 +142,11 @@ class TrainedClassifier:
                                                          [frame["lang"].iat[i] for i in wanted])):
             cues[i] = result
         decisions = by_model.copy()
+        asks = rule_cues_commit(list(frame["text"]), list(frame["lang"]), cues, self.features)
         for k, label in enumerate(LABEL_IDS):
             if rules[k].strategy == "model":
                 continue
-            cue = np.array([c is not None and label in c.counts for c in cues], dtype=bool)
+            cue = np.array([c is not None and label in c.counts and ok for c, ok in zip(cues, asks)], dtype=bool)
             decisions[:, k] |= cue
             if label not in column:
                 scores[:, k] = cue.astype(float)

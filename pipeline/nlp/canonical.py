@@ -20,7 +20,7 @@ from functools import cache
 import spacy
 
 from pipeline.nlp.lexicon import _load, lexicon_language
-from pipeline.nlp.modality import PhraseRules, modality_cues, rule_class
+from pipeline.nlp.modality import PhraseRules, commits_to_something, modality_cues
 from pipeline.nlp.safeguards import privacy_safeguards
 from pipeline.nlp.screen import PhraseScreen, normalise_whitespace
 
@@ -70,7 +70,7 @@ def canonical_labels(texts: Sequence[str], langs: Sequence[str | None], *,
             # A definition ("... means ...") names the topic; it commits to nothing, even when
             # the defined term's wording carries a modal verb ("forms that must be completed").
             committing = {s for s, cues in zip(sentences, modality_cues(sentences, lang))
-                          if rule_class(cues) != "neither" and not cues.has("definition")}
+                          if commits_to_something(cues)}
             found.update(label for label, sentence in candidates if sentence in committing)
             results[i] = frozenset(found)
     if safeguards:

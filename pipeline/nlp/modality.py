@@ -144,3 +144,8 @@ def rule_class(cues: ModalityCues) -> str:
     if cues.has("permissive") and not cues.has("definition") and not cues.has("recital"):
         return "hortatory"
     return "neither"
+
+
+def commits_to_something(cues: ModalityCues) -> bool:
+    """A binding, weak or hortatory sentence that is not a definition ("... means ...")."""
+    return rule_class(cues) != "neither" and not cues.has("definition")

@@ -50,15 +50,21 @@ def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
             stop = numbered[k + 1][1] if k + 1 < len(numbered) else len(text)
             pieces.append((number, "numbered", at, stop))
     else:
-        starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text) if _ends_sentence(text, m.start())]
-        kind = "sentence" if len(starts) > 1 else "whole"
-        pieces = [("", kind, at, starts[k + 1] if k + 1 < len(starts) else len(text)) for k, at in enumerate(starts)]
+        spans = sentence_spans(text)
+        kind = "sentence" if len(spans) > 1 else "whole"
+        pieces = [("", kind, start, end) for start, end in spans]
     paragraphs = []
     for number, kind, start, end in pieces:
         start, end = _trim(text, start, end)
         if start < end:
             paragraphs.append(Paragraph(len(paragraphs), number, kind, start, end))
     return tuple(paragraphs)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, untrimmed and covering the whole text."""
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text) if _ends_sentence(text, m.start())]
+    return [(at, starts[k + 1] if k + 1 < len(starts) else len(text)) for k, at in enumerate(starts)]
 
 
 def _numbered_starts(text: str) -> list[tuple[str, int]]:

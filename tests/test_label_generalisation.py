@@ -1,0 +1,93 @@
+"""What keeps labels honest on agreements unlike the training corpus (model features 3):
+each label's regression blind to other labels' cues, cue rules only where a provision
+commits to something, sentence-level modality for paragraphs, and canonical wording that
+survives an inserted clause."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+
+from pipeline.classify.features import ModalityFeatures, sentence_classes
+from pipeline.classify.labelwise import OwnCueOneVsRest
+from pipeline.classify.lexicon import CueResult
+from pipeline.classify.trained import rule_cues_commit
+from pipeline.nlp.canonical import canonical_labels
+from pipeline.nlp.commitment import makes_commitment
+
+
+def _co_occurring_cues(n: int = 400, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Columns 0 and 1 are the cue counts of labels A and B, column 2 a word. In this corpus B's
+    cue always comes with label A (a cooperation article listing both topics), A's cue is noisy."""
+    rng = np.random.default_rng(seed)
+    a = rng.random(n) < 0.3
+    b_cue = a & (rng.random(n) < 0.8)
+    a_cue = a & (rng.random(n) < 0.5) | (rng.random(n) < 0.05)
+    word = rng.random(n)
+    X = np.column_stack([a_cue, b_cue, word]).astype(float)
+    Y = np.column_stack([a, b_cue]).astype(int)
+    return X, Y
+
+
+def test_another_labels_cue_cannot_vote_for_a_label() -> None:
+    X, Y = _co_occurring_cues()
+    base = LogisticRegression(C=8.0, solver="liblinear")
+    joint = OneVsRestClassifier(base).fit(X, Y)
+    own = OwnCueOneVsRest(base, cue_columns=2, own_cue=(0, 1)).fit(X, Y)
+    # Fitted jointly, label A leans on B's cue; label-wise, B's cue has no weight for A at all.
+    assert joint.estimators_[0].coef_[0, 1] > 1.0
+    assert own.estimators_[0].coef_[0, 1] == 0.0 and own.estimators_[1].coef_[0, 0] == 0.0
+    only_b = np.array([[0.0, 1.0, 0.5]])
+    nothing = np.array([[0.0, 0.0, 0.5]])
+    assert own.predict_proba(only_b)[0, 0] == own.predict_proba(nothing)[0, 0]
+    assert joint.predict_proba(only_b)[0, 0] > joint.predict_proba(nothing)[0, 0] + 0.2
+    assert own.predict_proba(X).shape == (len(X), 2)
+
+
+def test_a_definitions_article_commits_to_nothing() -> None:
+    definitions = ('For the purposes of this Chapter: (a) "electronic signature" means data in electronic '
+                   'form attached to an electronic document; (b) "electronic authentication" means the process '
+                   'of verifying the identity of a party.')
+    duty = 'Each Party shall maintain a legal framework for electronic signatures.'
+    recital = 'The Parties recognise that electronic signatures are used in trade.'
+    assert makes_commitment([definitions, duty, definitions + " " + duty, recital], ["en"] * 4) == [
+        False, True, True, False]
+    cues = [CueResult({"electronic_transactions": 2}), CueResult({"electronic_transactions": 1}), None]
+    texts = [definitions, duty, duty]
+    assert rule_cues_commit(texts, ["en"] * 3, cues, features=3) == [False, True, False]
+    # Models trained before (features 2) keep deciding by their cues wherever they occur.
+    assert rule_cues_commit(texts, ["en"] * 3, cues, features=2) == [True, True, True]
+
+
+def test_sentence_modality_sees_a_binding_sentence_or_item_beside_a_hortatory_one() -> None:
+    paragraph = ("Each Party shall adopt or maintain a legal framework for the protection of personal "
+                 "information. In its development, each Party should take into account international guidelines.")
+    assert sentence_classes([paragraph], "en") == [{"binding": 1, "hortatory": 1}]
+    # List items take the class of the words that introduce them unless they carry their own.
+    items = ("2. Each Party shall: (a) make use of information technology; (b) simplify its procedures; and "
+             "(c) harmonise them, to the extent possible, with international standards.")
+    assert sentence_classes([items], "en") == [{"binding": 3, "hortatory": 1}]
+    assert sentence_classes(["Each Party shall endeavour to: (a) accept copies; and (b) publish forms."],
+                            "en") == [{"hortatory": 3}]
+    frame = pd.DataFrame({"text": [paragraph], "lang": ["en"]})
+    with_sentences = ModalityFeatures(sentences=True)
+    row = dict(zip(with_sentences.get_feature_names_out(), with_sentences.fit_transform(frame).toarray()[0]))
+    assert row["rule_hortatory"] == 1.0  # the paragraph-wide rule only sees the hortatory cue
+    assert row["sentences_binding"] > 0 and row["sentences_hortatory"] > 0
+    # Without the option, the features stay those older paragraph models were trained on.
+    assert ModalityFeatures().fit_transform(frame).shape == (1, len(row) - 4)
+
+
+def test_canonical_data_flow_wording_survives_an_inserted_clause() -> None:
+    texts = ["No Party shall prohibit or restrict the cross-border transfer of information, including personal "
+             "information, by electronic means if this activity is for the conduct of the business of a covered person.",
+             "Ninguna Parte prohibirá o restringirá la transferencia transfronteriza de información, incluida la "
+             "información personal, por medios electrónicos.",
+             # A cross-reference commits to nothing.
+             "Article 19.11 (Cross-Border Transfer of Information by Electronic Means) shall not apply to this Section.",
+             '"Cross-border transfer of information" means a transfer of information between the Parties.']
+    found = canonical_labels(texts, ["en", "es", "en", "en"], safeguards=False)
+    assert "cross_border_data_flows" in found[0] and "cross_border_data_flows" in found[1]
+    assert "cross_border_data_flows" not in found[2] and "cross_border_data_flows" not in found[3]

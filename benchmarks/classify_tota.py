@@ -47,6 +47,7 @@ def main() -> None:
     from pipeline.nlp.screen import could_be_cyber
 
     screened = sum(could_be_cyber(f"{item.text} {item.heading}") for item in items)
+    load_before = os.getloadavg()[0]  # other work on the cores slows both passes, not always alike
     classify_times, load_times, tokenizer_times, labelled = [], [], [], 0
     for round_ in range(1, args.repeat + 1):
         nlp = spacy.blank("en")
@@ -74,6 +75,7 @@ def main() -> None:
         "tokenizer_seconds_median": round(statistics.median(tokenizer_times), 2),
         "classify_to_tokenizer": round(statistics.median(classify_times) / statistics.median(tokenizer_times), 3),
         "articles_per_second": round(len(items) / statistics.median(classify_times)),
+        "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],  # before and after
     }
     print(json.dumps(result, indent=2))
     args.output.parent.mkdir(parents=True, exist_ok=True)

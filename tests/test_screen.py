@@ -8,7 +8,7 @@ from pathlib import Path
 from pipeline.classify.lexicon import _phrase_screen as _cue_screen
 from pipeline.nlp import build_nlp
 from pipeline.nlp.lexicon import LEXICON_LANGUAGES, label_cues
-from pipeline.nlp.screen import could_be_cyber, normalise_whitespace
+from pipeline.nlp.screen import could_be_cyber, is_normalised, normalise_whitespace
 from pipeline.sources.tota import list_tota_files, read_tota_file
 from tests.conftest import requires_tota
 
@@ -43,3 +43,11 @@ def test_screen_rejects_nothing_the_matcher_would_label(tota_dir: Path) -> None:
                 assert nlp(text)._.cue_labels == (), (path.name, provision.source_provision_id)
                 checked += 1
     assert checked > 500
+
+
+def test_whitespace_is_normalised_once() -> None:
+    # `is_normalised` relies on this: every whitespace character but the space is unprintable.
+    assert all(c == 0x20 or not chr(c).isprintable() for c in range(0x110000) if chr(c).isspace())
+    for text in ("", "a", "a b", " a", "a ", "a  b", "a\nb", "a\u00a0b", "a\u2009b", "a\x1cb", "\u3000", "é ü"):
+        assert is_normalised(text) == (" ".join(text.split()) == text), repr(text)
+        assert normalise_whitespace(text) == " ".join(text.split())

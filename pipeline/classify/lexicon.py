@@ -9,7 +9,9 @@ that the trained classifier uses as features and as rules for rare labels.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -70,21 +72,53 @@ class LexiconClassifier:
         return predictions
 
 
+# Counts already found for (lang, text) inside `sharing_cue_counts()`; None outside it.
+_SHARED_COUNTS: ContextVar[dict[tuple[str, str], dict[str, int]] | None] = ContextVar("shared_cue_counts",
+                                                                                      default=None)
+
+
+@contextmanager
+def sharing_cue_counts() -> Iterator[None]:
+    """Within the block, `fast_cue_counts` finds each text's counts once. A classifier call asks
+    for the same texts twice, through the model's cue features (CueFeatures, inside the
+    scikit-learn pipeline) and for its own rules; the memory lasts one block, never longer."""
+    if _SHARED_COUNTS.get() is not None:  # nested: the outer block's memory serves
+        yield
+        return
+    token = _SHARED_COUNTS.set({})
+    try:
+        yield
+    finally:
+        _SHARED_COUNTS.reset(token)
+
+
 def fast_cue_counts(texts: Sequence[str], langs: Sequence[str | None]) -> list[dict[str, int]]:
     """Cue matches per label found by the phrase automaton alone (no spaCy): the same phrases
     as the spaCy matcher, matched between non-alphanumeric neighbours. Cheap enough to run on
-    every screened provision as classifier features."""
+    every screened provision as classifier features. (Inside `sharing_cue_counts()` the dicts
+    may be shared between calls: read them, never change them.)"""
+    shared = _SHARED_COUNTS.get()
     counts = []
     for text, lang in zip(texts, langs):
-        automaton = _label_automaton(lexicon_language(lang))
-        lowered = normalise_whitespace(text).lower()
-        found: dict[str, int] = {}
-        for end, (phrase, labels) in automaton.iter(lowered):
-            if stands_alone(lowered, end, len(phrase)):
-                for label in labels:
-                    found[label] = found.get(label, 0) + 1
+        lang = lexicon_language(lang)
+        found = shared.get((lang, text)) if shared is not None else None
+        if found is None:
+            found = _cue_counts(text, lang)
+            if shared is not None:
+                shared[(lang, text)] = found
         counts.append(found)
     return counts
+
+
+def _cue_counts(text: str, lang: str) -> dict[str, int]:
+    automaton = _label_automaton(lang)
+    lowered = normalise_whitespace(text).lower()
+    found: dict[str, int] = {}
+    for end, (phrase, labels) in automaton.iter(lowered):
+        if stands_alone(lowered, end, len(phrase)):
+            for label in labels:
+                found[label] = found.get(label, 0) + 1
+    return found
 
 
 def prepare_cue_analysis() -> None:

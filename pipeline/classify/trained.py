@@ -24,7 +24,7 @@ from skops.io.exceptions import UntrustedTypesFoundException
 from pipeline.classify.base import ClassifierInput
 from pipeline.classify.features import cached_cue_analysis
 from pipeline.classify.integrity import RETRAIN, TRUSTED_TYPES, check_types, pin, verify
-from pipeline.classify.lexicon import CueResult, fast_cue_counts
+from pipeline.classify.lexicon import CueResult, fast_cue_counts, sharing_cue_counts
 from pipeline.classify.vocabularies import VOCABULARIES_FILE, put_back, vocabularies_taken_out
 from pipeline.errors import ModelError
 from pipeline.model import ParagraphPrediction, Prediction
@@ -112,7 +112,9 @@ class TrainedClassifier:
             frame = provision_frame([items[i].text for i in chunk], [items[i].lang for i in chunk],
                                     [items[i].heading for i in chunk], features=self.features)
             raw = [items[i].text for i in chunk]
-            for index, prediction in zip(chunk, self._predict_frame(frame, [items[i].id for i in chunk], raw)):
+            with sharing_cue_counts():  # the model's cue features and the rules read the same texts
+                chunk_predictions = self._predict_frame(frame, [items[i].id for i in chunk], raw)
+            for index, prediction in zip(chunk, chunk_predictions):
                 predictions[index] = prediction
         empty = (i for i, p in enumerate(predictions) if p is None)
         for index in empty:
@@ -125,6 +127,8 @@ class TrainedClassifier:
         spaCy runs only where it can matter: provisions whose phrases hint at a label decided by
         the cue rules, and provisions that end up labelled (for their instruments)."""
         n = len(frame)
+        # Plain lists: a pandas column looked up per row costs more than the rules themselves.
+        texts, langs = frame["text"].tolist(), frame["lang"].tolist()
         probabilities = self.labels_model.predict_proba(frame) if n else np.zeros((0, len(self.model_labels)))
         column = {label: j for j, label in enumerate(self.model_labels)}
         rules = [self.rules.get(label, LabelRule("rule")) for label in LABEL_IDS]
@@ -135,11 +139,10 @@ class TrainedClassifier:
                 scores[:, k] = rules[k].calibrate(probabilities[:, column[label]])
                 by_model[:, k] = rules[k].strategy != "rule" and scores[:, k] >= rules[k].threshold
         rule_labels = {label for label, rule in zip(LABEL_IDS, rules) if rule.strategy != "model"}
-        hints = fast_cue_counts(list(frame["text"]), list(frame["lang"]))
+        hints = fast_cue_counts(texts, langs)
         wanted = [i for i in range(n) if by_model[i].any() or rule_labels & hints[i].keys()]
         cues: list[CueResult | None] = [None] * n
-        for i, result in zip(wanted, cached_cue_analysis([frame["text"].iat[i] for i in wanted],
-                                                         [frame["lang"].iat[i] for i in wanted])):
+        for i, result in zip(wanted, cached_cue_analysis([texts[i] for i in wanted], [langs[i] for i in wanted])):
             cues[i] = result
         decisions = by_model.copy()
         asks = rule_cues_commit(list(frame["text"]), list(frame["lang"]), cues, self.features)
@@ -150,23 +153,22 @@ class TrainedClassifier:
             decisions[:, k] |= cue
             if label not in column:
                 scores[:, k] = cue.astype(float)
-        canonical = canonical_labels(list(frame["text"]), list(frame["lang"]), safeguards=self.features >= 2)
+        canonical = canonical_labels(texts, langs, safeguards=self.features >= 2)
         for k, label in enumerate(LABEL_IDS):
             if rules[k].canonical:
                 decisions[:, k] |= np.array([label in found for found in canonical], dtype=bool)
         # A provision labelled only now (by a rule) still needs its instruments.
         late = [i for i in range(n) if decisions[i].any() and cues[i] is None]
-        for i, result in zip(late, cached_cue_analysis([frame["text"].iat[i] for i in late],
-                                                       [frame["lang"].iat[i] for i in late])):
+        for i, result in zip(late, cached_cue_analysis([texts[i] for i in late], [langs[i] for i in late])):
             cues[i] = result
         return scores, decisions, cues
 
     def _predict_frame(self, frame: pd.DataFrame, ids: list[str], raw_texts: Sequence[str]) -> list[Prediction]:
         scores, decisions, cues = self.decide(frame)
         labelled = np.flatnonzero(decisions.any(axis=1))
+        langs, headings = frame["lang"].tolist(), frame["heading"].tolist()
         by_paragraph = self.paragraph_bindingness(
-            [raw_texts[i] for i in labelled], [frame["lang"].iat[i] for i in labelled],
-            [frame["heading"].iat[i] for i in labelled],
+            [raw_texts[i] for i in labelled], [langs[i] for i in labelled], [headings[i] for i in labelled],
             [tuple(label for k, label in enumerate(LABEL_IDS) if decisions[i, k]) for i in labelled])
         paragraphs = dict(zip(labelled, by_paragraph))
         aggregated = {i: aggregate_bindingness(p.bindingness for p in rows if p.labels) if rows else None
@@ -205,15 +207,20 @@ class TrainedClassifier:
         frame = provision_frame([texts[i][p.start:p.end] for i, p in flat], [langs[i] for i, _ in flat],
                                 [headings[i] for i, _ in flat], features=self.features)
         classes = self.paragraph_model.predict(frame) if flat else []
-        hints = fast_cue_counts(list(frame["text"]), list(frame["lang"]))
+        hints = fast_cue_counts(frame["text"].tolist(), frame["lang"].tolist())
         carried: list[set[str]] = [{label for label in labels[i] if label in hints[row]} for row, (i, _) in enumerate(flat)]
         reached = {(i, label) for row, (i, _) in enumerate(flat) for label in carried[row]}
         unreached = {(i, label) for i in range(len(texts)) for label in labels[i]} - reached
         # Only the provisions with a label no cue phrase places need the model's paragraph scores.
-        rows = [row for row, (i, _) in enumerate(flat) if any(key[0] == i for key in unreached)]
+        placing = {i for i, _ in unreached}
+        rows = [row for row, (i, _) in enumerate(flat) if i in placing]
         column = {label: j for j, label in enumerate(self.model_labels)}
-        probabilities = (dict(zip(rows, self.labels_model.predict_proba(frame.iloc[rows])))
-                         if rows and column else {})
+        # ... and of those, only the ones with a choice to make: a provision of one paragraph
+        # puts its labels there whatever the score, and a label outside the model scores 0.
+        choosing = {i for i, label in unreached if label in column and len(split[i]) > 1}
+        scored = [row for row in rows if flat[row][0] in choosing]
+        probabilities = (dict(zip(scored, self.labels_model.predict_proba(frame.iloc[scored])))
+                         if scored else {})
         best: dict[tuple[int, str], tuple[float, int]] = {}
         for row in rows:
             i = flat[row][0]

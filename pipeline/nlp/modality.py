@@ -14,12 +14,15 @@ text without a modal verb are neither. The counts also feed the trained paragrap
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 import spacy
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.attrs import IS_ALPHA, LOWER
+from spacy.matcher import PhraseMatcher
 
 from pipeline.nlp.lexicon import _load, lexicon_language
 
@@ -41,18 +44,22 @@ class ModalityCues:
 
 class PhraseRules:
     """spaCy matchers for cue phrases: one PhraseMatcher for plain phrases and for the parts of
-    phrases with '*' gaps, and a token Matcher only for token rules (Spanish future-tense endings).
+    phrases with '*' gaps, and lexeme flags for word rules (Spanish future-tense endings).
 
     A PhraseMatcher costs one hash lookup per token whatever the number of phrases. Gapped
     phrases ("shall * endeavour") used to be token-Matcher patterns with wildcard tokens, whose
     partial matches multiply at every "shall": chaining their parts' phrase matches over gaps of
-    0 to `_GAP` tokens finds the same spans at a fraction of the cost."""
+    0 to `_GAP` tokens finds the same spans at a fraction of the cost. A word rule used to be a
+    token-Matcher pattern too, whose regex ran in Python at every token of every text (more
+    than tokenizing them took); as a lexeme flag it is decided once per word of the vocabulary
+    and read for a whole Doc at once (`Doc.to_array`)."""
 
     def __init__(self, nlp: spacy.language.Language, phrases_by_key: dict[str, list[str]]) -> None:
+        self.vocab = nlp.vocab
         self.strings = nlp.vocab.strings
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.parts = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.tokens = Matcher(nlp.vocab)
+        self.words: list[tuple[str, int]] = []  # (key, lexeme flag id) of each word rule
         self.gapped: list[tuple[str, tuple[int, ...]]] = []  # (key, ids of its parts in order)
         part_ids: dict[str, int] = {}
         for key, phrases in phrases_by_key.items():
@@ -69,13 +76,14 @@ class PhraseRules:
                         self.parts.add(f"part:{part}", [nlp.make_doc(part)])
                 self.gapped.append((key, tuple(part_ids[part] for part in parts)))
 
-    def add_token_rule(self, key: str, pattern: list[dict]) -> None:
-        self.tokens.add(key, [pattern])
+    def add_word_rule(self, key: str, rule: Callable[[str], bool]) -> None:
+        """Match every token whose text satisfies `rule` (a function of the word alone)."""
+        self.words.append((key, self.vocab.add_flag(rule)))
 
     def __call__(self, doc) -> list[tuple[str, int, int]]:
         found = [(self.strings[m], start, end) for m, start, end in self.phrases(doc)]
-        if len(self.tokens):
-            found += [(self.strings[m], start, end) for m, start, end in self.tokens(doc)]
+        for key, flag in self.words:
+            found += [(key, int(i), int(i) + 1) for i in np.flatnonzero(doc.to_array(flag))]
         if self.gapped:
             found += self._gapped_matches(doc)
         return found
@@ -106,9 +114,17 @@ def _matcher(lang: str) -> tuple[spacy.language.Language, PhraseRules]:
     rules = PhraseRules(nlp, {kind: data.get(kind, []) for kind in KINDS})
     suffixes = data.get("binding_suffixes")
     if suffixes:
-        rules.add_token_rule("binding", [{"LOWER": {"REGEX": "(" + "|".join(suffixes) + ")$"}, "IS_ALPHA": True,
-                                          "LENGTH": {">=": 6}}])
+        rules.add_word_rule("binding", _ends_with(nlp.vocab, suffixes, min_length=6))
     return nlp, rules
+
+
+def _ends_with(vocab, suffixes: list[str], *, min_length: int) -> Callable[[str], bool]:
+    """A word of at least `min_length` letters, all alphabetic, whose lower case ends with one
+    of the suffixes (the token pattern {"LOWER": {"REGEX": "(...)$"}, "IS_ALPHA": True,
+    "LENGTH": {">=": min_length}}, with the vocabulary's own LOWER and IS_ALPHA)."""
+    ending = re.compile("(" + "|".join(suffixes) + ")$")
+    lower, is_alpha = vocab.lex_attr_getters[LOWER], vocab.lex_attr_getters[IS_ALPHA]
+    return lambda word: len(word) >= min_length and bool(is_alpha(word)) and ending.search(lower(word)) is not None
 
 
 def modality_cues(texts: Sequence[str], lang: str | None = "en") -> list[ModalityCues]:

@@ -41,6 +41,8 @@ def privacy_safeguards(texts: Sequence[str], langs: Sequence[str | None]) -> lis
         if not screen.hits(normalise_whitespace(text.lower())):
             continue  # most texts never name privacy: no spaCy
         for sentence in _SENTENCE_END.split(text):
+            if not screen.hits(normalise_whitespace(sentence.lower())):
+                continue  # nor do most of their sentences
             kinds = {kind for kind, _, _ in rules(nlp.make_doc(sentence))}
             if kinds == {"privacy", "carve_out"}:
                 found[i] = True

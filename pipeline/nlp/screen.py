@@ -99,4 +99,15 @@ class PhraseScreen:
 
 def normalise_whitespace(text: str) -> str:
     """Collapse runs of whitespace (ToTA keeps the line breaks of the printed page)."""
+    if is_normalised(text):
+        return text
     return " ".join(text.split())
+
+
+def is_normalised(text: str) -> bool:
+    """True when `normalise_whitespace` would return the text as it is. The classifier's rules
+    are handed texts normalised already, many times over; checking costs less than half of
+    splitting and joining again. Every whitespace character but the space is unprintable
+    (tests/test_screen.py checks each code point), so a printable text's only whitespace is
+    spaces: single, and neither leading nor trailing, it is normalised."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "

@@ -145,7 +145,7 @@ class TrainedClassifier:
         for i, result in zip(wanted, cached_cue_analysis([texts[i] for i in wanted], [langs[i] for i in wanted])):
             cues[i] = result
         decisions = by_model.copy()
-        asks = rule_cues_commit(list(frame["text"]), list(frame["lang"]), cues, self.features)
+        asks = rule_cues_commit(texts, langs, cues, self.features)
         for k, label in enumerate(LABEL_IDS):
             if rules[k].strategy == "model":
                 continue

@@ -47,7 +47,7 @@ from pipeline.sources.download import download_corpus, is_url  # noqa: E402
 from pipeline.sources.remote import fetch_manifest, is_manifest_file, manifest_cache_dir  # noqa: E402
 from pipeline.fingerprint import code_version, parser_version  # noqa: E402
 from pipeline.refresh_plan import Plan  # noqa: E402
-from pipeline.refresh_preview import plan_for, source_location  # noqa: E402
+from pipeline.refresh_preview import plan_for, source_location, take_preview_digests  # noqa: E402
 from pipeline.store import journal, snapshot  # noqa: E402
 from pipeline.store.lifecycle import apply_plan  # noqa: E402
 from pipeline.store.memory import limit_writer_memory  # noqa: E402
@@ -172,8 +172,11 @@ def derive_treaties(connection, run_id: str, code_version_: str) -> bool:
 @task(name="plan-refresh", cache_policy=NO_CACHE)
 def plan_changes(corpus: CorpusFiles, db_path: str, model_version_: str, pdf_engine: str | None,
                  location: str, complete: bool) -> Plan:
-    """Fingerprint every listed file and compare with the published database (read-only)."""
-    return plan_for(corpus.paths, Path(db_path), model_version_, pdf_engine, location, complete)
+    """Fingerprint every listed file and compare with the published database (read-only). Files
+    the command line's preview hashed moments ago and that are provably unchanged since keep
+    that digest (pipeline.fingerprint.DigestMemo)."""
+    return plan_for(corpus.paths, Path(db_path), model_version_, pdf_engine, location, complete,
+                    memo=take_preview_digests(location))
 
 
 @task(name="reclassify", cache_policy=NO_CACHE)

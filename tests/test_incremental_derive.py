@@ -263,3 +263,18 @@ def test_the_refresh_flow_updates_incrementally_with_the_rows_of_a_full_rebuild(
     assert full_rebuilds == []  # each refresh took the incremental path
     monkeypatch.undo()
     published_equals_full_rebuild(db, tmp_path)
+
+
+def test_values_read_alike_from_dataframes_and_duckdb() -> None:
+    """The full rebuild reads pandas values, the incremental one DuckDB's: one reading of both."""
+    import numpy as np
+    import pandas as pd
+
+    from pipeline.analytics.records import as_date, declared, is_missing
+
+    for value in (None, np.nan, pd.NaT, pd.NA, np.datetime64("NaT"), "x", "", pd.Timestamp("2016-02-03"),
+                  date(2016, 2, 3), np.datetime64("2016-02-03")):
+        assert is_missing(value) == bool(pd.isna(value)), repr(value)
+    for value in (pd.Timestamp("2016-02-03"), date(2016, 2, 3), datetime(2016, 2, 3, 12), np.datetime64("2016-02-03")):
+        assert as_date(value) == date(2016, 2, 3)
+    assert [declared(v) for v in (None, np.nan, pd.NA, "  ", " RCEP 2020 ")] == [None, None, None, None, "RCEP 2020"]

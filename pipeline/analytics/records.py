@@ -12,8 +12,14 @@ from datetime import date, datetime
 
 
 def is_missing(value) -> bool:
-    """None, NaN or NaT (each of the last two is unequal to itself)."""
-    return value is None or (not isinstance(value, (str, list, tuple)) and _unequal_to_itself(value))
+    """None, NaN, NaT or pandas' NA (as pd.isna says, without importing pandas)."""
+    if value is None:
+        return True
+    if isinstance(value, (str, list, tuple)):
+        return False
+    if type(value).__name__ in ("NAType", "NaTType"):  # NA compares to NA, not unequal
+        return True
+    return _unequal_to_itself(value)  # NaN, numpy's NaT
 
 
 def _unequal_to_itself(value) -> bool:

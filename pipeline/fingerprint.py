@@ -83,6 +83,32 @@ def content_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+class DigestMemo:
+    """Content digests of one refresh command's files, reused while a file is provably the one
+    that was hashed: same device, inode, size, modification and change time (the change time
+    moves on every write and rename, and no program can set it back). `cybernorms refresh`
+    plans once before starting workers (pipeline.refresh_preview) and again inside the flow,
+    seconds later: the flow hashes only what changed since, instead of the whole corpus again.
+    A file written between the stat and the read gets a later stat, so it is hashed again next
+    time. Folders (multi-file agreements) are always hashed: their stat says nothing of their files.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[tuple[int, ...], str]] = {}
+
+    def digest(self, path: Path) -> str:
+        if path.is_dir():
+            return content_digest(path)
+        info = path.stat()
+        state = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        known = self._known.get(str(path))
+        if known is not None and known[0] == state:
+            return known[1]
+        digest = content_digest(path)
+        self._known[str(path)] = (state, digest)
+        return digest
+
+
 def uses_pdf(path: Path) -> bool:
     if path.is_dir():
         return any(p.suffix.lower() == PDF_SUFFIX for p in path.rglob("*"))
@@ -112,14 +138,18 @@ class MetadataReader:
             return f"unreadable: {exc}"
 
 
-def fingerprint_files(paths: list[Path], pdf_engine: str, parser: str | None = None) -> list[FileFingerprint]:
-    """The fingerprint of each file or multi-file folder (`pdf_engine`: the engine in effect)."""
+def fingerprint_files(paths: list[Path], pdf_engine: str, parser: str | None = None,
+                      memo: DigestMemo | None = None) -> list[FileFingerprint]:
+    """The fingerprint of each file or multi-file folder (`pdf_engine`: the engine in effect;
+    `memo`: digests this command took already, reused only for files provably unchanged).
+    Metadata is read again each time: manifests and sidecars are small."""
     parser = parser or parser_version()
     metadata = MetadataReader()
+    digest = memo.digest if memo is not None else content_digest
     found = []
     for path in paths:
         try:
-            content = content_digest(path)
+            content = digest(path)
         except OSError as exc:
             content = f"unreadable: {exc}"  # the worker reports it
         found.append(FileFingerprint(str(path), fingerprint(

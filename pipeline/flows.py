@@ -47,7 +47,7 @@ from pipeline.sources.download import download_corpus, is_url  # noqa: E402
 from pipeline.sources.remote import fetch_manifest, is_manifest_file, manifest_cache_dir  # noqa: E402
 from pipeline.fingerprint import code_version, parser_version  # noqa: E402
 from pipeline.refresh_plan import Plan  # noqa: E402
-from pipeline.refresh_preview import plan_for, source_location  # noqa: E402
+from pipeline.refresh_preview import plan_for, source_location, take_preview_digests  # noqa: E402
 from pipeline.store import journal, snapshot  # noqa: E402
 from pipeline.store.lifecycle import apply_plan  # noqa: E402
 from pipeline.store.memory import limit_writer_memory  # noqa: E402
@@ -158,20 +158,25 @@ def write_batch(connection, analysed: AnalysedFiles, run_id: str) -> BatchOutcom
 
 
 @task(name="derive-treaties", cache_policy=NO_CACHE)
-def derive_treaties(connection) -> int:
-    """Rebuild treaties and text vintage from the whole database (every refresh that writes: a
-    new text can join an existing treaty, and a new newest date moves the bound on plausible
-    years; a withdrawn one leaves its treaty)."""
-    from pipeline.analytics.derive import rebuild  # pandas and the date scanner: only when writing
+def derive_treaties(connection, run_id: str, code_version_: str) -> bool:
+    """Bring treaties and text vintage up to date (every refresh that writes: a new text can join
+    an existing treaty, a withdrawn one leaves its treaty). Only the rows the run's agreements
+    reach are recomputed, unless the code or the newest signature year (the bound on plausible
+    text dates) changed: then all of them. Returns whether it was incremental."""
+    from pipeline.analytics.derive import update
+    from pipeline.store.lifecycle import touched_agreements
 
-    return rebuild(connection)
+    return update(connection, touched_agreements(connection, run_id), code_version_).incremental
 
 
 @task(name="plan-refresh", cache_policy=NO_CACHE)
 def plan_changes(corpus: CorpusFiles, db_path: str, model_version_: str, pdf_engine: str | None,
                  location: str, complete: bool) -> Plan:
-    """Fingerprint every listed file and compare with the published database (read-only)."""
-    return plan_for(corpus.paths, Path(db_path), model_version_, pdf_engine, location, complete)
+    """Fingerprint every listed file and compare with the published database (read-only). Files
+    the command line's preview hashed moments ago and that are provably unchanged since keep
+    that digest (pipeline.fingerprint.DigestMemo)."""
+    return plan_for(corpus.paths, Path(db_path), model_version_, pdf_engine, location, complete,
+                    memo=take_preview_digests(location))
 
 
 @task(name="reclassify", cache_policy=NO_CACHE)
@@ -272,7 +277,7 @@ def _refresh_locked(run: Run, source: str, db: Path, model: str, workers: int | 
             with clock.stage("record"):
                 counts = apply_plan(connection, plan, run.id, run.model_version, datetime.now())
             with clock.stage("derive"):
-                derive_treaties(quote(connection))
+                derive_treaties(quote(connection), run.id, run.code_version)
         status = "completed with errors" if total.errors else "completed"
     except Exception as exc:
         total.errors.append(str(exc))  # on record in the runs journal, then raised to the caller

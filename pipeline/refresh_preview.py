@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.fingerprint import fingerprint_files, uses_pdf
+from pipeline.fingerprint import DigestMemo, fingerprint_files, uses_pdf
 from pipeline.refresh_plan import Plan, plan_refresh
 from pipeline.sources.download import is_url
 from pipeline.store.lifecycle import read_stored_file
@@ -29,10 +29,21 @@ def pdf_engine_in_effect(paths: list[Path], pdf_engine: str | None) -> str | Non
     return DEFAULT_PDF_ENGINE
 
 
+# The digests the command line's preview took, for the flow's own plan in the same process
+# (source location -> memo); taken once, so a long-lived process keeps none between refreshes.
+_preview_digests: dict[str, DigestMemo] = {}
+
+
+def take_preview_digests(location: str) -> DigestMemo | None:
+    """The preview's digests of this source, if the command line previewed it (else None)."""
+    return _preview_digests.pop(location, None)
+
+
 def plan_for(paths: list[Path], db_path: Path, model_version: str, pdf_engine: str | None, location: str,
-             complete: bool = True) -> Plan:
-    """Fingerprint the listed files (absolute paths) and compare with the published database."""
-    files = fingerprint_files(paths, pdf_engine_in_effect(paths, pdf_engine))
+             complete: bool = True, memo: DigestMemo | None = None) -> Plan:
+    """Fingerprint the listed files (absolute paths) and compare with the published database
+    (which the flow reads again under the writer lock: only file digests are reused)."""
+    files = fingerprint_files(paths, pdf_engine_in_effect(paths, pdf_engine), memo=memo)
     return plan_refresh(files, read_stored_file(db_path), model_version=model_version, location=location,
                         complete=complete)
 
@@ -49,7 +60,8 @@ def preview(source: str, db_path: Path, model_spec: str, pdf_engine: str | None)
     location = Path(source)
     try:
         paths = [location] if location.is_file() else list_source_files(location)
+        memo = _preview_digests[source_location(source)] = DigestMemo()
         return plan_for([p.absolute() for p in paths], db_path, model_version(model_spec), pdf_engine,
-                        source_location(source))
+                        source_location(source), memo=memo)
     except Exception:  # noqa: BLE001 - only an optimisation: the flow reports the problem
         return None

@@ -22,11 +22,15 @@ signature date in the database): implementation dates lie in the future of the t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
+from pipeline.analytics.records import as_date
 from pipeline.nlp.dates import Evidence
+
+if TYPE_CHECKING:  # pandas only for the DataFrame wrapper: the incremental rebuild does without
+    import pandas as pd
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,21 +85,41 @@ def vintage_table(
     Years after `latest_year` (the latest plausible date of any text: the newest signature in
     the database) are implementation dates, not dates of the text, and are dropped.
     """
-    evidence: dict[str, list[Evidence]] = {}
-    for row in text_dates.itertuples(index=False):
-        if row.year <= latest_year:
-            evidence.setdefault(row.agreement_id, []).append(Evidence(row.kind, int(row.year), row.phrase,
-                                                                      row.provision_id))
-    cited: dict[str, set[tuple[str, int]]] = {}
-    for row in cited_instruments.itertuples(index=False):
-        year = instrument_years.get(row.instrument)
-        if year is not None and year <= latest_year:
-            cited.setdefault(row.agreement_id, set()).add((row.instrument, year))
-    rows = []
-    for row in agreements.itertuples(index=False):
-        signed = None if pd.isna(row.date_signed) else pd.Timestamp(row.date_signed).year
-        v = decide_vintage(signed, evidence.get(row.agreement_id, []), sorted(cited.get(row.agreement_id, ())))
-        rows.append((row.agreement_id, v.vintage_year, v.vintage_basis, v.vintage_evidence))
+    import pandas as pd
+
+    rows = vintage_rows(((r.agreement_id, r.date_signed) for r in agreements.itertuples(index=False)),
+                        text_dates[["agreement_id", "provision_id", "kind", "year", "phrase"]].itertuples(index=False),
+                        cited_instruments[["agreement_id", "instrument"]].itertuples(index=False),
+                        instrument_years, latest_year)
     frame = pd.DataFrame(rows, columns=["agreement_id", "vintage_year", "vintage_basis", "vintage_evidence"])
     frame["vintage_year"] = frame["vintage_year"].astype("Int64")
     return frame
+
+
+def vintage_rows(
+    agreements: Iterable[tuple], text_dates: Iterable[tuple], cited_instruments: Iterable[tuple],
+    instrument_years: dict[str, int], latest_year: int,
+) -> list[tuple[str, int | None, str | None, str]]:
+    """(agreement_id, vintage_year, vintage_basis, vintage_evidence) per agreement (pure).
+
+    agreements: (agreement_id, date_signed); text_dates: (agreement_id, provision_id, kind,
+    year, phrase), in the table's order (it settles ties between equally late dates);
+    cited_instruments: (agreement_id, instrument). One agreement's vintage depends on its own
+    rows and on `latest_year` only, so a refresh can recompute just the agreements it touched.
+    """
+    evidence: dict[str, list[Evidence]] = {}
+    for agreement_id, provision_id, kind, year, phrase in text_dates:
+        if year <= latest_year:
+            evidence.setdefault(agreement_id, []).append(Evidence(kind, int(year), phrase, provision_id))
+    cited: dict[str, set[tuple[str, int]]] = {}
+    for agreement_id, instrument in cited_instruments:
+        year = instrument_years.get(instrument)
+        if year is not None and year <= latest_year:
+            cited.setdefault(agreement_id, set()).add((instrument, year))
+    rows = []
+    for agreement_id, date_signed in agreements:
+        signed = as_date(date_signed)
+        v = decide_vintage(signed.year if signed else None, evidence.get(agreement_id, []),
+                           sorted(cited.get(agreement_id, ())))
+        rows.append((agreement_id, v.vintage_year, v.vintage_basis, v.vintage_evidence))
+    return rows

@@ -125,11 +125,19 @@ def prepare_cue_analysis() -> None:
     """Build now what cue analysis otherwise builds on first use (the spaCy pipelines, phrase
     automata and patterns of every lexicon language): the worker pool's forkserver calls this
     once, so workers start with them instead of each building its own."""
+    # The canonical-wording, modality and safeguard rules too (model 1.2.0's decision step):
+    # built on a worker's first batch they cost it about half a second, which is most of the
+    # time a one-document refresh spends analysing. Imported here: spaCy is loaded by now.
+    from pipeline.nlp.canonical import canonical_labels
+    from pipeline.nlp.modality import modality_cues
+
     for lang in LEXICON_LANGUAGES:
         build_nlp(lang)
         _label_automaton(lang)
         _phrase_screen(lang)
         provision_bindingness("", lang)
+        canonical_labels([""], [lang])  # its rules, and the safeguard rules it calls
+        modality_cues([""], lang)
     could_be_cyber("")
 
 

@@ -170,6 +170,14 @@ CREATE TABLE IF NOT EXISTS treaty_versions (
     authoritative  BOOLEAN NOT NULL         -- the version counted and shown (English where present)
 );
 
+-- What the three tables above were last derived with (one row, written with them): a refresh
+-- updates them for the agreements it touched only while the code and the newest signature year
+-- (the bound on plausible text dates) are still these; else it rebuilds them whole.
+CREATE TABLE IF NOT EXISTS derivation_state (
+    code_version           VARCHAR NOT NULL,   -- runs.code_version of the run that derived them
+    latest_plausible_year  INTEGER NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS treaties (
     treaty_id                   VARCHAR PRIMARY KEY,   -- readable and stable: 'trans-pacific-partnership-2016'
     name                        VARCHAR NOT NULL,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import duckdb
 
-WRITER_MEMORY_LIMIT = "96MB"
+WRITER_MEMORY_LIMIT = "64MB"
 
 
 def limit_writer_memory(connection: duckdb.DuckDBPyConnection, limit: str = WRITER_MEMORY_LIMIT) -> None:

@@ -175,9 +175,11 @@ def test_the_shipped_model_is_the_default() -> None:
 def test_a_model_is_given_the_features_it_was_trained_with(saved_model: Path) -> None:
     """Models 1.0.0 and 1.1.0 saw cited articles' titles and had no privacy-safeguard sentences:
     loaded, they keep that (config without "features"); 1.2.0 keeps features 2 (cue rules even in
-    definitions articles); a model trained now records features 3."""
-    assert json.loads((saved_model / "config.json").read_text())["features"] == 3
-    assert TrainedClassifier.load(saved_model).features == 3
+    definitions articles), 1.3.0 features 3 (whole-paragraph bindingness, "XIV bis" as two words); a
+    model trained now records features 4."""
+    assert json.loads((saved_model / "config.json").read_text())["features"] == 4
+    assert TrainedClassifier.load(saved_model).features == 4
+    assert TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.3.0").features == 3
     older = MODELS_DIR / "norm-classifier" / "1.1.0"
     assert "features" not in json.loads((older / "config.json").read_text())
     assert TrainedClassifier.load(older).features == 1

@@ -156,3 +156,25 @@ def sentence_classes(texts: Sequence[str], lang: str) -> list[dict[str, int]]:
             kind = opening
         counts[i][kind] = counts[i].get(kind, 0) + 1
     return counts
+
+
+def items_on_topic(text: str, lang: str, labels: frozenset[str] | set[str]) -> str | None:
+    """The paragraph without the list items that are about none of `labels`, when some item is
+    about one of them (its cue phrases occur in it); None when nothing is left out.
+
+    The taxonomy reads a qualifier where it is attached: in "each Party shall: (a) provide for the
+    electronic submission of ...; (b) simplify ...; (c) to the extent possible, harmonise ..." the
+    paperless-trading commitment is item (a), binding, whatever item (c) says."""
+    units: list[tuple[str, bool]] = []  # (text, is a list item)
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        cuts = [0] + [m.start() for m in _LIST_ITEM.finditer(sentence)] + [len(sentence)]
+        units += [(sentence[cuts[k]:cuts[k + 1]], k > 0) for k in range(len(cuts) - 1)]
+    items = [i for i, (_, is_item) in enumerate(units) if is_item]
+    if not items:
+        return None
+    hints = fast_cue_counts([units[i][0] for i in items], [lang] * len(items))
+    on_topic = {i for i, found in zip(items, hints) if labels & found.keys()}
+    if not on_topic or len(on_topic) == len(items):
+        return None
+    return " ".join(unit.strip() for i, (unit, is_item) in enumerate(units) if not is_item or i in on_topic)

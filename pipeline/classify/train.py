@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -15,7 +16,8 @@ from sklearn.pipeline import Pipeline
 from pipeline.classify.annotations import AnnotatedParagraph, AnnotatedProvision
 from pipeline.classify.features import BindingnessRuleFeatures, CueFeatures, ModalityFeatures, cached_cue_analysis
 from pipeline.classify.labelwise import OwnCueOneVsRest
-from pipeline.classify.trained import LabelRule, TrainedClassifier, provision_frame, rule_cues_commit
+from pipeline.classify.trained import (LabelRule, TrainedClassifier, provision_frame, rule_cues_commit,
+                                      with_others_thresholds)
 from pipeline.nlp.canonical import canonical_labels
 from pipeline.taxonomy import LABEL_IDS
 
@@ -28,6 +30,9 @@ INNER_FOLDS = 4
 CANONICAL_MIN_PRECISION = 0.8
 # Labels with at least this many positive provisions keep their own tuned threshold.
 FULL_TRUST_POSITIVES = 30
+# A label gets a second threshold for provisions that already carry another label only when it
+# raises the label's out-of-fold F1 by at least this much (a smaller gain is noise).
+WITH_OTHERS_MIN_GAIN = 0.01
 THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.025), 3)
 BINDINGNESS_CLASSES = ("hard", "mixed", "soft")
 
@@ -125,6 +130,31 @@ def choose_rule(truth: np.ndarray, probabilities: np.ndarray | None, cue: np.nda
     return LabelRule(best.strategy, best.threshold, best.calibration, bool(keeps_canonical))
 
 
+def choose_thresholds_with_others(truth: np.ndarray, scores: np.ndarray, by_rule: np.ndarray,
+                                  rules: dict[str, LabelRule]) -> dict[str, LabelRule]:
+    """Each well-attested model label's threshold for provisions that already carry another
+    label, chosen on the out-of-fold scores (n x labels, calibrated) when it beats the plain
+    threshold by WITH_OTHERS_MIN_GAIN. A provision's first-pass labels say whether it has
+    another label, as at prediction time (trained.with_others_thresholds)."""
+    ordered = [rules[label] for label in LABEL_IDS]
+    by_model = np.column_stack([(scores[:, k] >= rule.threshold) & (rule.strategy != "rule")
+                                for k, rule in enumerate(ordered)])
+    chosen = dict(rules)
+    for k, label in enumerate(LABEL_IDS):
+        rule = ordered[k]
+        if rule.strategy == "rule" or truth[:, k].sum() // 2 < FULL_TRUST_POSITIVES:  # two rows per provision
+            continue
+        def f1_with(threshold: float | None) -> float:
+            trial = [replace(r, threshold_with_others=None) for r in ordered]
+            trial[k] = replace(rule, threshold_with_others=threshold)
+            return _f1(truth[:, k], with_others_thresholds(by_model, by_rule, scores, trial)[:, k])
+        plain = f1_with(None)
+        best = max((t for t in THRESHOLDS if t > rule.threshold), key=f1_with, default=None)
+        if best is not None and f1_with(best) >= plain + WITH_OTHERS_MIN_GAIN:
+            chosen[label] = replace(rule, threshold_with_others=float(best))
+    return chosen
+
+
 def fit_classifier(examples: Sequence[AnnotatedProvision], version: str, seed: int = 0,
                    paragraphs: Sequence[AnnotatedParagraph] = ()) -> TrainedClassifier:
     frame, rows = with_and_without_headings(examples)
@@ -156,6 +186,17 @@ def fit_classifier(examples: Sequence[AnnotatedProvision], version: str, seed: i
         rules[label] = choose_rule(truth[:, k], probabilities, cue, np.array([label in c for c in canonical]),
                                    calibration=calibrations.get(label), fallback=fallback,
                                    positives=int(truth[:, k].sum()) // 2)  # every provision is in `frame` twice
+
+    scores = np.zeros(truth.shape)
+    for j, label in enumerate(model_labels):
+        scores[:, LABEL_IDS.index(label)] = calibrated[:, j]
+    by_rule = np.column_stack([
+        (np.array([label in c.counts and ok for c, ok in zip(cues, asks)], dtype=bool)
+         if rules[label].strategy != "model" else np.zeros(len(frame), dtype=bool))
+        | (np.array([label in c for c in canonical], dtype=bool) if rules[label].canonical
+           else np.zeros(len(frame), dtype=bool))
+        for label in LABEL_IDS])
+    rules = choose_thresholds_with_others(truth, scores, by_rule, rules)
 
     labels_model = build_labels_pipeline(model_labels, seed).fit(frame, truth[:, model_columns])
     labelled = [i for i, e in enumerate(examples) if e.annotation.labels]

@@ -22,14 +22,14 @@ import skops.io as sio
 from skops.io.exceptions import UntrustedTypesFoundException
 
 from pipeline.classify.base import ClassifierInput
-from pipeline.classify.features import cached_cue_analysis
+from pipeline.classify.features import cached_cue_analysis, items_on_topic
 from pipeline.classify.integrity import RETRAIN, TRUSTED_TYPES, check_types, pin, verify
 from pipeline.classify.lexicon import CueResult, fast_cue_counts, sharing_cue_counts
 from pipeline.classify.vocabularies import VOCABULARIES_FILE, put_back, vocabularies_taken_out
 from pipeline.errors import ModelError
 from pipeline.model import ParagraphPrediction, Prediction
 from pipeline.nlp.canonical import canonical_labels
-from pipeline.nlp.citations import mask_cited_titles
+from pipeline.nlp.citations import join_article_suffixes, mask_cited_titles
 from pipeline.nlp.commitment import makes_commitment
 from pipeline.nlp.lexicon import lexicon_language
 from pipeline.nlp.paragraphs import aggregate_bindingness, split_paragraphs
@@ -43,9 +43,12 @@ _BATCH = 4096
 # 1.1.0): the text as written; 2 (1.2.0): cited articles' titles taken out of the text, and
 # privacy safeguard sentences (pipeline.nlp.safeguards) among the union rules; 3: a label
 # decided by its cue rule needs a provision that commits to something
-# (pipeline.nlp.commitment), and the paragraph model also counts its sentences' modality. A
-# model records the features it was trained with and is always given the same ones.
-FEATURES = 3
+# (pipeline.nlp.commitment), and the paragraph model also counts its sentences' modality; 4: a
+# labelled paragraph whose list items are only partly about its labels is classed on its opening
+# words and those items (features.items_on_topic), and "Article XIV bis" is one word
+# (citations.join_article_suffixes). A model records the features it was trained
+# with and is always given the same ones.
+FEATURES = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,10 @@ class LabelRule:
     # calibrated = sigmoid(a * logit(p) + b). None: the raw probability.
     calibration: tuple[float, float] | None = None
     canonical: bool = True  # also label provisions that commit in the label's canonical wording
+    # The threshold when the provision already has another label (by any rule): an article of
+    # an electronic-commerce chapter about customs duties scores high for `ecommerce_general`
+    # from its chapter's words, yet is coded only with its own topic. None: `threshold`.
+    threshold_with_others: float | None = None
 
     def calibrate(self, probabilities: np.ndarray) -> np.ndarray:
         if self.calibration is None:
@@ -70,8 +77,13 @@ class LabelRule:
 def provision_frame(texts: Sequence[str], langs: Sequence[str | None],
                     headings: Sequence[str] | None = None, *, features: int = FEATURES) -> pd.DataFrame:
     """The model's input columns; from features 2 on, without the titles of cited articles
-    (pipeline.nlp.citations)."""
-    clean = (lambda t: normalise_whitespace(mask_cited_titles(t))) if features >= 2 else normalise_whitespace
+    (pipeline.nlp.citations); from 4 on, with "XIV bis" written as one word."""
+    if features >= 4:
+        clean = lambda t: join_article_suffixes(normalise_whitespace(mask_cited_titles(t)))  # noqa: E731
+    elif features >= 2:
+        clean = lambda t: normalise_whitespace(mask_cited_titles(t))  # noqa: E731
+    else:
+        clean = normalise_whitespace
     return pd.DataFrame({"text": [clean(t) for t in texts],
                          "lang": [lexicon_language(lang) for lang in langs],
                          "heading": [normalise_whitespace(h) for h in headings] if headings else [""] * len(texts)})
@@ -88,6 +100,22 @@ def rule_cues_commit(texts: Sequence[str], langs: Sequence[str], cues: Sequence[
     for i, commits in zip(rows, makes_commitment([texts[i] for i in rows], [langs[i] for i in rows])):
         asks[i] = commits
     return asks
+
+
+def with_others_thresholds(by_model: np.ndarray, by_rule: np.ndarray, scores: np.ndarray,
+                           rules: Sequence[LabelRule]) -> np.ndarray:
+    """The decisions (n x labels): a label's model decision or its rules' (cue, canonical), where
+    a label with a `threshold_with_others` needs that score from its model when another label is
+    decided too. "Another label" is read before this step, in training as here."""
+    first = by_model | by_rule
+    decisions = first.copy()
+    for k, rule in enumerate(rules):
+        if rule.threshold_with_others is None:
+            continue
+        others = np.delete(first, k, axis=1).any(axis=1)
+        kept = by_model[:, k] & (~others | (scores[:, k] >= rule.threshold_with_others))
+        decisions[:, k] = kept | by_rule[:, k]
+    return decisions
 
 
 class TrainedClassifier:
@@ -144,19 +172,20 @@ class TrainedClassifier:
         cues: list[CueResult | None] = [None] * n
         for i, result in zip(wanted, cached_cue_analysis([texts[i] for i in wanted], [langs[i] for i in wanted])):
             cues[i] = result
-        decisions = by_model.copy()
+        by_rule = np.zeros_like(by_model)
         asks = rule_cues_commit(texts, langs, cues, self.features)
         for k, label in enumerate(LABEL_IDS):
             if rules[k].strategy == "model":
                 continue
             cue = np.array([c is not None and label in c.counts and ok for c, ok in zip(cues, asks)], dtype=bool)
-            decisions[:, k] |= cue
+            by_rule[:, k] |= cue
             if label not in column:
                 scores[:, k] = cue.astype(float)
         canonical = canonical_labels(texts, langs, safeguards=self.features >= 2)
         for k, label in enumerate(LABEL_IDS):
             if rules[k].canonical:
-                decisions[:, k] |= np.array([label in found for found in canonical], dtype=bool)
+                by_rule[:, k] |= np.array([label in found for found in canonical], dtype=bool)
+        decisions = with_others_thresholds(by_model, by_rule, scores, rules)
         # A provision labelled only now (by a rule) still needs its instruments.
         late = [i for i in range(n) if decisions[i].any() and cues[i] is None]
         for i, result in zip(late, cached_cue_analysis([texts[i] for i in late], [langs[i] for i in late])):
@@ -232,11 +261,29 @@ class TrainedClassifier:
                     best[(i, label)] = (score, row)
         for (i, label), (_, row) in best.items():
             carried[row].add(label)
+        if self.features >= 4:
+            classes = self._classes_of_topic_items(frame, carried, classes)
         results: list[list[ParagraphPrediction]] = [[] for _ in texts]
         for row, (i, p) in enumerate(flat):
             results[i].append(ParagraphPrediction(p.index, p.number, p.kind, p.start, p.end, str(classes[row]),
                                                   tuple(label for label in labels[i] if label in carried[row])))
         return [tuple(r) for r in results]
+
+    def _classes_of_topic_items(self, frame: pd.DataFrame, carried: Sequence[set[str]], classes) -> list[str]:
+        """The paragraph classes, where a labelled paragraph's list items are only partly about its
+        labels classed on its opening words and those items alone (features.items_on_topic)."""
+        classes = [str(c) for c in classes]
+        texts, langs = frame["text"].tolist(), frame["lang"].tolist()
+        narrowed = {row: items_on_topic(texts[row], langs[row], carried[row])
+                    for row in range(len(texts)) if carried[row]}
+        narrowed = {row: text for row, text in narrowed.items() if text is not None}
+        if narrowed:
+            rows = list(narrowed)
+            sub = provision_frame([narrowed[r] for r in rows], [langs[r] for r in rows],
+                                  frame["heading"].iloc[rows].tolist(), features=self.features)
+            for row, kind in zip(rows, self.paragraph_model.predict(sub)):
+                classes[row] = str(kind)
+        return classes
 
     # -- persistence -----------------------------------------------------------------------
     def save(self, directory: Path) -> None:

@@ -44,3 +44,16 @@ def mask_cited_titles(text: str) -> str:
     if not _TITLE_OPENING.search(text):
         return text
     return _CITED_TITLE.sub(lambda match: match.group("reference"), text)
+
+
+# "Article XIV bis" (security exceptions) is another article than "Article XIV" (general
+# exceptions, whose paragraph (c)(ii) is the privacy safeguard); split into words, both give the
+# token "xiv". Joined, "XIVbis" is a word of its own.
+_NUMBER_SUFFIX = re.compile(r"\b([IVXLC]+|\d+(?:\.\d+)*)\s+(bis|ter|quater)\b")
+
+
+def join_article_suffixes(text: str) -> str:
+    """'XIV bis' -> 'XIVbis', '5 ter' -> '5ter' (features 4 on)."""
+    if "bis" not in text and " ter" not in text and "quater" not in text:
+        return text
+    return _NUMBER_SUFFIX.sub(r"\1\2", text)

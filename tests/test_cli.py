@@ -113,3 +113,11 @@ def test_parse_prints_provisions_as_jsonl(tota_dir: Path) -> None:
 def test_unknown_pdf_engine_is_refused(tota_dir: Path) -> None:
     result = runner.invoke(app, ["parse", str(tota_dir / "pta_63.xml"), "--pdf-engine", "ocr"])
     assert result.exit_code == 1 and "unknown engine" in result.output
+
+
+def test_evaluate_refuses_a_temporal_split_that_tests_before_it_trains(tota_dir: Path, tmp_path: Path) -> None:
+    holdout = tmp_path / "holdout.txt"
+    holdout.write_text("")
+    result = runner.invoke(app, ["evaluate", "--corpus", str(tota_dir), "--holdout", str(holdout),
+                                 "--train-until", "2012", "--test-from", "2011"])
+    assert result.exit_code == 1 and "train-until < test-from" in result.output

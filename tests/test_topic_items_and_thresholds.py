@@ -100,6 +100,12 @@ def test_the_second_threshold_is_chosen_on_out_of_fold_scores_only_when_it_pays(
      "datos personales.", "es", True),
     # subject to, but nothing about privacy
     ("Subject to paragraph 2, each Party shall accept electronic documents.", "en", False),
+    # subject to a cross-reference: a commitment to protect personal data, not a carve-out
+    ("Subject to paragraph 2, each Party shall protect the personal data of the users of electronic commerce.",
+     "en", False),
+    # two footnotes gathered into one article: the carve-out and the privacy term are in different ones
+    ("[40] This is without prejudice to the measures of a Party. [41] The OECD Guidelines on the Protection of "
+     "Privacy apply.", "en", False),
 ])
 def test_a_law_on_personal_data_kept_intact_is_a_safeguard(text: str, lang: str, expected: bool) -> None:
     assert privacy_safeguards([text], [lang]) == [expected]

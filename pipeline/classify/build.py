@@ -42,17 +42,23 @@ def annotations_digest(directory: Path = ANNOTATIONS_DIR) -> str:
 
 
 def evaluate_model(corpus_dir: Path, holdout_file: Path, *, folds: int = OUTER_FOLDS, seed: int = 0,
-                   on_step: Callable[[int, int], None] | None = None, errors: list[dict] | None = None) -> dict:
+                   on_step: Callable[[int, int], None] | None = None, errors: list[dict] | None = None,
+                   train_until: int = TRAIN_UNTIL, test_from: int = TEST_FROM, test_until: int = TEST_UNTIL) -> dict:
     """The temporal split (the figure that predicts use) and grouped cross-validation.
 
     `errors`, when given, receives every false positive, false negative and bindingness error
-    of both evaluations."""
+    of both evaluations. Another split (train to 2009, test 2010-2012) is a development split: it
+    tests on agreements that the shipped model's own temporal split trains on."""
+    if not train_until < test_from <= test_until:
+        raise CybernormsError(f"temporal split: need train-until < test-from <= test-until, got {train_until}, "
+                              f"{test_from}, {test_until}")
     examples, documents = load_annotations(corpus_dir, holdout=read_holdout(holdout_file))
     paragraphs = load_paragraph_annotations(examples)
-    train, test = temporal_split(examples, documents)
+    train, test = temporal_split(examples, documents, train_until=train_until, test_from=test_from,
+                                 test_until=test_until)
     if not train or not test:
         raise CybernormsError(f"temporal split: {len(train)} training and {len(test)} test provisions; annotate "
-                              f"agreements signed up to {TRAIN_UNTIL} and in {TEST_FROM}-{TEST_UNTIL}")
+                              f"agreements signed up to {train_until} and in {test_from}-{test_until}")
     steps = folds + 1
     temporal = evaluate_split(train, test, paragraphs, documents, seed=seed, name="temporal")
     if on_step:
@@ -74,7 +80,7 @@ def evaluate_model(corpus_dir: Path, holdout_file: Path, *, folds: int = OUTER_F
         "agreements": len({e.annotation.source_id for e in examples}),
         "languages": languages,
         "screen": screen_recall(examples),
-        "temporal": {"train_until": TRAIN_UNTIL, "test_from": TEST_FROM, "test_until": TEST_UNTIL,
+        "temporal": {"train_until": train_until, "test_from": test_from, "test_until": test_until,
                      "train_agreements": len({e.annotation.source_id for e in train}),
                      "train_provisions": len(train), **summarise(temporal, seed=seed)},
         "cross_validation": {"folds": folds, **summarise(grouped, seed=seed)},

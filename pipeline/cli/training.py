@@ -72,6 +72,13 @@ def evaluate(
     output: Annotated[Optional[Path], typer.Option(help="Also write the full report as JSON here.")] = None,
     errors: Annotated[Optional[Path], typer.Option(
         help="Write every false positive, false negative and bindingness error (JSON lines) here.")] = None,
+    train_until: Annotated[Optional[int], typer.Option(
+        help="Temporal split: train on agreements signed up to this year (default 2012). Another split "
+             "(e.g. --train-until 2009 --test-from 2010 --test-until 2012) is for development: it keeps the "
+             "2013-2016 test agreements out of sight.")] = None,
+    test_from: Annotated[Optional[int], typer.Option(
+        help="Temporal split: test on agreements signed from this year (default 2013) ...")] = None,
+    test_until: Annotated[Optional[int], typer.Option(help="... up to this year (default 2016).")] = None,
 ) -> None:
     """Temporal split (train up to 2012, test 2013-2016) and grouped cross-validation of the classifier and the
     lexicon baseline, with 95% bootstrap intervals over agreements (reproduces the model card)."""
@@ -79,8 +86,10 @@ def evaluate(
 
     corpus, holdout = _corpus_and_holdout(corpus, holdout)
     found: list[dict] = []
+    split = {key: year for key, year in (("train_until", train_until), ("test_from", test_from),
+                                         ("test_until", test_until)) if year is not None}
     report = _with_step_progress(lambda on_step: evaluate_model(corpus, holdout, seed=seed, errors=found,
-                                                                on_step=on_step))
+                                                                on_step=on_step, **split))
     if output:
         output.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     if errors:

@@ -21,8 +21,11 @@ from pipeline.nlp.lexicon import _load, lexicon_language
 from pipeline.nlp.modality import PhraseRules
 from pipeline.nlp.screen import PhraseScreen, normalise_whitespace
 
-# A sentence ends at a full stop or semicolon before a capital, a number or an item letter.
-_SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z0-9(“\"¿ÁÉÍÓÚÑ])")
+# A sentence ends at a full stop or semicolon before a capital, a number, an item letter or a
+# footnote marker ("... this Article. [40] It is understood ..."): ToTA gathers an agreement's
+# footnotes into one article, and unsplit, one footnote's "without prejudice to" meets another's
+# "personal data".
+_SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z0-9(\[“\"¿ÁÉÍÓÚÑ])")
 
 
 @cache

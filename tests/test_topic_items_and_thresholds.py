@@ -115,8 +115,9 @@ def test_article_xiv_bis_is_one_word_from_features_4_on() -> None:
     from pipeline.classify.trained import provision_frame
     from pipeline.nlp.citations import join_article_suffixes
 
-    text = "Article XIV bis of GATS is incorporated; so is Article XIV of GATS, and Article 5 ter."
-    assert join_article_suffixes(text) == "Article XIVbis of GATS is incorporated; so is Article XIV of GATS, and Article 5ter."
+    text = "Article XIV bis of GATS is incorporated; so is Article XIV of GATS, and Article 5 bis."
+    assert join_article_suffixes(text) == "Article XIVbis of GATS is incorporated; so is Article XIV of GATS, and Article 5bis."
     assert join_article_suffixes("The terms of this bisected text") == "The terms of this bisected text"
+    assert join_article_suffixes("the annex bis") == "the annex bis"  # not after a number
     assert "XIVbis" in provision_frame([text], ["en"], features=4)["text"].iat[0]
     assert "XIV bis" in provision_frame([text], ["en"], features=3)["text"].iat[0]  # older models' inputs stay

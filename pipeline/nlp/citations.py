@@ -48,12 +48,14 @@ def mask_cited_titles(text: str) -> str:
 
 # "Article XIV bis" (security exceptions) is another article than "Article XIV" (general
 # exceptions, whose paragraph (c)(ii) is the privacy safeguard); split into words, both give the
-# token "xiv". Joined, "XIVbis" is a word of its own.
-_NUMBER_SUFFIX = re.compile(r"\b([IVXLC]+|\d+(?:\.\d+)*)\s+(bis|ter|quater)\b")
+# token "xiv". Joined, "XIVbis" is a word of its own. ("ter" and "quater" articles are left as they
+# are: rare in trade agreements, and " ter" begins every "territory", so looking for them would
+# scan every screened article.)
+_NUMBER_BIS = re.compile(r"\b([IVXLC]+|\d+(?:\.\d+)*)\s+bis\b")
 
 
 def join_article_suffixes(text: str) -> str:
-    """'XIV bis' -> 'XIVbis', '5 ter' -> '5ter' (features 4 on)."""
-    if "bis" not in text and " ter" not in text and "quater" not in text:
+    """'XIV bis' -> 'XIVbis', '5 bis' -> '5bis' (model features 4 on)."""
+    if " bis" not in text:  # a literal check first: most texts have none
         return text
-    return _NUMBER_SUFFIX.sub(r"\1\2", text)
+    return _NUMBER_BIS.sub(r"\1bis", text)

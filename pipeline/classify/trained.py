@@ -235,7 +235,6 @@ class TrainedClassifier:
         flat = [(i, p) for i, paragraphs in enumerate(split) for p in paragraphs]
         frame = provision_frame([texts[i][p.start:p.end] for i, p in flat], [langs[i] for i, _ in flat],
                                 [headings[i] for i, _ in flat], features=self.features)
-        classes = self.paragraph_model.predict(frame) if flat else []
         hints = fast_cue_counts(frame["text"].tolist(), frame["lang"].tolist())
         carried: list[set[str]] = [{label for label in labels[i] if label in hints[row]} for row, (i, _) in enumerate(flat)]
         reached = {(i, label) for row, (i, _) in enumerate(flat) for label in carried[row]}
@@ -261,29 +260,26 @@ class TrainedClassifier:
                     best[(i, label)] = (score, row)
         for (i, label), (_, row) in best.items():
             carried[row].add(label)
-        if self.features >= 4:
-            classes = self._classes_of_topic_items(frame, carried, classes)
+        # Classed once every label has its paragraphs: from features 4 on, a paragraph is classed on
+        # its list items about its labels (one prediction call for all: each call costs a spaCy pass).
+        classified = self._on_topic_items(frame, carried) if self.features >= 4 else frame
+        classes = self.paragraph_model.predict(classified) if flat else []
         results: list[list[ParagraphPrediction]] = [[] for _ in texts]
         for row, (i, p) in enumerate(flat):
             results[i].append(ParagraphPrediction(p.index, p.number, p.kind, p.start, p.end, str(classes[row]),
                                                   tuple(label for label in labels[i] if label in carried[row])))
         return [tuple(r) for r in results]
 
-    def _classes_of_topic_items(self, frame: pd.DataFrame, carried: Sequence[set[str]], classes) -> list[str]:
-        """The paragraph classes, where a labelled paragraph's list items are only partly about its
-        labels classed on its opening words and those items alone (features.items_on_topic)."""
-        classes = [str(c) for c in classes]
+    @staticmethod
+    def _on_topic_items(frame: pd.DataFrame, carried: Sequence[set[str]]) -> pd.DataFrame:
+        """`frame` with each labelled paragraph whose list items are only partly about its labels cut
+        down to its opening words and those items (features.items_on_topic)."""
         texts, langs = frame["text"].tolist(), frame["lang"].tolist()
-        narrowed = {row: items_on_topic(texts[row], langs[row], carried[row])
-                    for row in range(len(texts)) if carried[row]}
-        narrowed = {row: text for row, text in narrowed.items() if text is not None}
-        if narrowed:
-            rows = list(narrowed)
-            sub = provision_frame([narrowed[r] for r in rows], [langs[r] for r in rows],
-                                  frame["heading"].iloc[rows].tolist(), features=self.features)
-            for row, kind in zip(rows, self.paragraph_model.predict(sub)):
-                classes[row] = str(kind)
-        return classes
+        narrowed = [items_on_topic(text, lang, labels) if labels else None
+                    for text, lang, labels in zip(texts, langs, carried)]
+        if all(text is None for text in narrowed):
+            return frame
+        return frame.assign(text=[cut if cut is not None else text for cut, text in zip(narrowed, texts)])
 
     # -- persistence -----------------------------------------------------------------------
     def save(self, directory: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.classify.annotations import load_annotations, load_paragraph_annotations
-from pipeline.classify.base import ClassifierInput
+from pipeline.classify.base import ClassifierInput, provision_heading
 from pipeline.classify.evaluate import cross_validate, metrics, summarise
 from pipeline.classify.integrity import TRUSTED_TYPES, archive_types, file_digest, pin
 from pipeline.classify.registry import MODELS_DIR, latest_model_dir, load_classifier
@@ -175,12 +175,35 @@ def test_the_shipped_model_is_the_default() -> None:
 def test_a_model_is_given_the_features_it_was_trained_with(saved_model: Path) -> None:
     """Models 1.0.0 and 1.1.0 saw cited articles' titles and had no privacy-safeguard sentences:
     loaded, they keep that (config without "features"); 1.2.0 keeps features 2 (cue rules even in
-    definitions articles), 1.3.0 features 3 (whole-paragraph bindingness, "XIV bis" as two words); a
-    model trained now records features 4."""
-    assert json.loads((saved_model / "config.json").read_text())["features"] == 4
-    assert TrainedClassifier.load(saved_model).features == 4
+    definitions articles), 1.3.0 features 3 (whole-paragraph bindingness, "XIV bis" as two words), 1.4.0
+    features 4 (labels whatever the heading); a model trained now records features 5."""
+    assert json.loads((saved_model / "config.json").read_text())["features"] == 5
+    assert TrainedClassifier.load(saved_model).features == 5
+    assert TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.4.0").features == 4
     assert TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.3.0").features == 3
     older = MODELS_DIR / "norm-classifier" / "1.1.0"
     assert "features" not in json.loads((older / "config.json").read_text())
     assert TrainedClassifier.load(older).features == 1
     assert TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.2.0").features == 2
+
+
+def test_prediction_drops_what_the_heading_rules_out(saved_model: Path) -> None:
+    """A definitions article names every topic it defines; the taxonomy gives it no label (heading_rules)."""
+    model = TrainedClassifier.load(saved_model)
+    assert model.features >= 5
+    headings = {"article": provision_heading("Cross-Border Transfer Of Information", "Electronic Commerce"),
+                "definitions": provision_heading("Definitions", "Electronic Commerce"),
+                "none": ""}
+    data_flows = ("Each Party shall allow the cross-border transfer of information by electronic means, including "
+                  "personal information, when this activity is for the conduct of the business of a covered person.")
+    predictions = {p.provision_id: p for p in model.predict(
+        [ClassifierInput(key, data_flows, "en", heading) for key, heading in headings.items()])}
+    assert "cross_border_data_flows" in predictions["article"].labels
+    assert "cross_border_data_flows" in predictions["none"].labels
+    assert predictions["definitions"].labels == () and predictions["definitions"].bindingness is None
+    # The model's scores are kept for the analyst; only the decision is ruled out.
+    assert predictions["definitions"].scores.get("cross_border_data_flows", 0) > 0
+    # A model trained before the rule (features 4) keeps deciding as it was measured.
+    older = TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.4.0")
+    definitions = ClassifierInput("definitions", data_flows, "en", headings["definitions"])
+    assert "cross_border_data_flows" in older.predict([definitions])[0].labels

@@ -15,6 +15,7 @@ from sklearn.pipeline import Pipeline
 
 from pipeline.classify.annotations import AnnotatedParagraph, AnnotatedProvision
 from pipeline.classify.features import BindingnessRuleFeatures, CueFeatures, ModalityFeatures, cached_cue_analysis
+from pipeline.classify.heading_rules import allowed_matrix
 from pipeline.classify.labelwise import OwnCueOneVsRest
 from pipeline.classify.trained import (LabelRule, TrainedClassifier, provision_frame, rule_cues_commit,
                                       with_others_thresholds)
@@ -177,25 +178,28 @@ def fit_classifier(examples: Sequence[AnnotatedProvision], version: str, seed: i
     calibrated = np.column_stack([
         LabelRule("model", calibration=calibrations[label]).calibrate(out_of_fold[:, j])
         for j, label in enumerate(model_labels)]) if model_labels else np.zeros((len(frame), 0))
-    fallback = global_threshold(truth[:, model_columns], calibrated) if model_labels else 0.5
+    # Rules and thresholds are chosen on what prediction will see: labels the heading rules out
+    # (heading_rules) are never decided, whatever the score.
+    allowed = allowed_matrix(list(frame["heading"]))
+    fallback = global_threshold(truth[:, model_columns], calibrated * allowed[:, model_columns]) if model_labels else 0.5
     asks = rule_cues_commit(list(frame["text"]), list(frame["lang"]), cues)
+    cue = np.column_stack([[label in c.counts and ok for c, ok in zip(cues, asks)] for label in LABEL_IDS]) & allowed
+    by_canonical = np.column_stack([[label in c for c in canonical] for label in LABEL_IDS]) & allowed
     rules = {}
     for k, label in enumerate(LABEL_IDS):
-        cue = np.array([label in c.counts and ok for c, ok in zip(cues, asks)], dtype=bool)
-        probabilities = out_of_fold[:, model_labels.index(label)] if label in model_labels else None
-        rules[label] = choose_rule(truth[:, k], probabilities, cue, np.array([label in c for c in canonical]),
+        probabilities = (np.where(allowed[:, k], out_of_fold[:, model_labels.index(label)], 0.0)
+                         if label in model_labels else None)
+        rules[label] = choose_rule(truth[:, k], probabilities, cue[:, k], by_canonical[:, k],
                                    calibration=calibrations.get(label), fallback=fallback,
                                    positives=int(truth[:, k].sum()) // 2)  # every provision is in `frame` twice
 
     scores = np.zeros(truth.shape)
     for j, label in enumerate(model_labels):
-        scores[:, LABEL_IDS.index(label)] = calibrated[:, j]
+        scores[:, LABEL_IDS.index(label)] = calibrated[:, j] * allowed[:, LABEL_IDS.index(label)]
     by_rule = np.column_stack([
-        (np.array([label in c.counts and ok for c, ok in zip(cues, asks)], dtype=bool)
-         if rules[label].strategy != "model" else np.zeros(len(frame), dtype=bool))
-        | (np.array([label in c for c in canonical], dtype=bool) if rules[label].canonical
-           else np.zeros(len(frame), dtype=bool))
-        for label in LABEL_IDS])
+        (cue[:, k] if rules[label].strategy != "model" else np.zeros(len(frame), dtype=bool))
+        | (by_canonical[:, k] if rules[label].canonical else np.zeros(len(frame), dtype=bool))
+        for k, label in enumerate(LABEL_IDS)])
     rules = choose_thresholds_with_others(truth, scores, by_rule, rules)
 
     labels_model = build_labels_pipeline(model_labels, seed).fit(frame, truth[:, model_columns])

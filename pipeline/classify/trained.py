@@ -23,6 +23,7 @@ from skops.io.exceptions import UntrustedTypesFoundException
 
 from pipeline.classify.base import ClassifierInput
 from pipeline.classify.features import cached_cue_analysis, items_on_topic
+from pipeline.classify.heading_rules import allowed_matrix
 from pipeline.classify.integrity import RETRAIN, TRUSTED_TYPES, check_types, pin, verify
 from pipeline.classify.lexicon import CueResult, fast_cue_counts, sharing_cue_counts
 from pipeline.classify.vocabularies import VOCABULARIES_FILE, put_back, vocabularies_taken_out
@@ -46,9 +47,10 @@ _BATCH = 4096
 # (pipeline.nlp.commitment), and the paragraph model also counts its sentences' modality; 4: a
 # labelled paragraph whose list items are only partly about its labels is classed on its opening
 # words and those items (features.items_on_topic), and "Article XIV bis" is one word
-# (citations.join_article_suffixes). A model records the features it was trained
-# with and is always given the same ones.
-FEATURES = 4
+# (citations.join_article_suffixes); 5: an article whose heading rules a label out
+# (heading_rules: definitions articles, government procurement) never gets it. A model records
+# the features it was trained with and is always given the same ones.
+FEATURES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +187,10 @@ class TrainedClassifier:
         for k, label in enumerate(LABEL_IDS):
             if rules[k].canonical:
                 by_rule[:, k] |= np.array([label in found for found in canonical], dtype=bool)
+        if self.features >= 5:
+            allowed = allowed_matrix(frame["heading"].tolist())
+            by_model &= allowed
+            by_rule &= allowed
         decisions = with_others_thresholds(by_model, by_rule, scores, rules)
         # A provision labelled only now (by a rule) still needs its instruments.
         late = [i for i in range(n) if decisions[i].any() and cues[i] is None]

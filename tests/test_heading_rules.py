@@ -1,0 +1,84 @@
+"""Model features 5: labels an article's heading rules out (definitions articles, government
+procurement; the prediction side is in test_classifier.py), and the canonical and modality wording added with them."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.classify.heading_rules import allowed_labels, allowed_matrix, is_definitions_article
+from pipeline.nlp.canonical import canonical_labels
+from pipeline.nlp.modality import modality_cues, rule_class
+from pipeline.taxonomy import LABEL_IDS
+
+@pytest.mark.parametrize("heading", [
+    "Definitions | Electronic Commerce", "Definiciones | Comercio Electrónico", "General Definitions",
+    "Definitions Of General Application", "Definition", "Définitions | Commerce électronique",
+    "Definitions For Purposes Of This Chapter: | Digital Trade",
+])
+def test_an_article_that_only_defines_gets_no_label(heading: str) -> None:
+    assert is_definitions_article(heading)
+    assert allowed_labels(heading) == frozenset()
+
+
+@pytest.mark.parametrize("heading", [
+    "Scope And Definitions | Electronic Commerce",  # it also says what the chapter applies to
+    "Definiciones Y Términos", "Definitive Signature, Ratification, Acceptance Or Approval",
+    "Laudo Definitivo | Solución De Controversias", "Personal Information Protection | Electronic Commerce",
+    "Electronic Commerce | Definitions",  # a chapter called Definitions does not make its articles definitions
+])
+def test_other_headings_are_not_definitions(heading: str) -> None:
+    assert not is_definitions_article(heading)
+
+
+@pytest.mark.parametrize("heading", [
+    "Use Of Electronic Means | Government Procurement", "Uso De Medios Electrónicos | Contratación Pública",
+    "Publication Of Procurement Information | Government Procurement", "Compras Del Sector Público",
+])
+def test_procurement_articles_keep_only_privacy_safeguards(heading: str) -> None:
+    assert allowed_labels(heading) == frozenset({"privacy_safeguard"})
+
+
+def test_no_heading_rules_nothing_out() -> None:
+    assert allowed_labels("") == frozenset(LABEL_IDS)
+    assert allowed_labels("Cross-Border Transfer Of Information | Electronic Commerce") == frozenset(LABEL_IDS)
+    matrix = allowed_matrix(["", "Definitions | Electronic Commerce", "Electronic Procurement | Government Procurement"])
+    assert matrix[0].all() and not matrix[1].any()
+    assert matrix[2].tolist() == [label == "privacy_safeguard" for label in LABEL_IDS]
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("A Party shall not apply a customs duty, fee or charge on a digital product delivered electronically.", "en"),
+    ("Neither Party may apply customs duties or other duties, fees, or charges on or in connection with the "
+     "importation or exportation of digital products by electronic transmission.", "en"),
+    ("Ninguna Parte podrá aplicar aranceles aduaneros a productos digitales de la otra Parte.", "es"),
+])
+def test_customs_duties_on_digital_products_in_their_usual_wordings(text: str, lang: str) -> None:
+    assert "customs_duties_electronic_transmissions" in canonical_labels([text], [lang])[0]
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Each Party shall permit a financial service supplier of the other Party to transfer information in "
+     "electronic or other form, into and out of its territory, for data processing.", "en"),
+    ("Each Party shall ensure that service suppliers of the other Party may use public telecommunications "
+     "networks for the movement of information within its territory or across its borders.", "en"),
+    ("Cada Parte permitirá a las instituciones financieras de la otra Parte transferir información hacia el "
+     "interior o el exterior del territorio de la Parte, para su procesamiento.", "es"),
+])
+def test_data_transfers_in_financial_and_telecom_wording(text: str, lang: str) -> None:
+    assert "cross_border_data_flows" in canonical_labels([text], [lang])[0]
+
+
+def test_a_definition_naming_the_wording_is_still_no_commitment() -> None:
+    text = "digital product means a computer programme, text, video, image or sound recording that is digitally encoded"
+    assert canonical_labels([text], ["en"])[0] == frozenset()
+
+
+@pytest.mark.parametrize(("sentence", "lang", "expected"), [
+    ("The Parties agree not to impose customs duties on deliveries by electronic means.", "en", "binding"),
+    ("Las Partes acuerdan no imponer aranceles aduaneros a las transmisiones electrónicas.", "es", "binding"),
+    ("Each Party, in accordance with its respective legislation, shall ensure the confidentiality of "
+     "telecommunications and related traffic data.", "en", "hortatory"),
+    ("Each Party shall ensure the confidentiality of telecommunications and related traffic data.", "en", "binding"),
+])
+def test_agreeing_not_to_binds_and_its_own_legislation_qualifies(sentence: str, lang: str, expected: str) -> None:
+    assert rule_class(modality_cues([sentence], lang)[0]) == expected

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipeline.classify.agreement import blind_agreement
 from pipeline.classify.annotations import load_annotations, read_annotation_files
+from pipeline.classify.heading_rules import allowed_labels, is_definitions_article
 from pipeline.nlp.screen import could_be_cyber
 from tests.conftest import REPO, holdout_ids
 
@@ -37,6 +38,19 @@ def test_every_labelled_provision_passes_screening(tota_dir: Path) -> None:
               for e in labelled if not could_be_cyber(f"{e.text} {e.heading}")]
     assert len(missed) <= 0.01 * len(labelled), missed
 
+
+
+def test_the_heading_rules_never_overrule_the_annotators(tota_dir: Path) -> None:
+    """No annotated label is one its article's heading rules out (pipeline/classify/heading_rules.py),
+    and the counts the README and the model card give for the two rules hold."""
+    examples, _documents = load_annotations(tota_dir, holdout=holdout_ids())
+    assert [(e.agreement_id, e.annotation.source_provision_id) for e in examples
+            if set(e.annotation.labels) - allowed_labels(e.heading)] == []
+    definitions = [e for e in examples if is_definitions_article(e.heading)]
+    procurement = [e for e in examples if not is_definitions_article(e.heading)
+                   and allowed_labels(e.heading) == frozenset({"privacy_safeguard"})]
+    assert (len(definitions), sum(bool(e.annotation.labels) for e in definitions)) == (507, 0)
+    assert (len(procurement), sum(bool(e.annotation.labels) for e in procurement)) == (477, 1)
 
 def test_blind_relabelling_agrees() -> None:
     reports = blind_agreement()

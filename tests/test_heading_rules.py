@@ -82,3 +82,22 @@ def test_a_definition_naming_the_wording_is_still_no_commitment() -> None:
 ])
 def test_agreeing_not_to_binds_and_its_own_legislation_qualifies(sentence: str, lang: str, expected: str) -> None:
     assert rule_class(modality_cues([sentence], lang)[0]) == expected
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("Cada Parte adoptará o mantendrá medidas respecto de los mensajes electrónicos comerciales no solicitados.",
+     "unsolicited_messages"),
+    ("Cada Parte permitirá a los usuarios acceder y utilizar servicios y aplicaciones de su elección disponibles en "
+     "Internet, sujeto a una gestión razonable de la red.", "internet_access"),
+])
+def test_spanish_word_orders_of_english_canonical_wording(text: str, label: str) -> None:
+    assert label in canonical_labels([text], ["es"])[0]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Las Partes reconocen los beneficios del comercio electrónico para las pequeñas empresas.", "hortatory"),
+    ("Las Partes afirman la importancia de trabajar en conjunto.", "hortatory"),
+    ("Las Partes reafirman que cada Parte puede tener sus propios requisitos regulatorios.", "neither"),
+])
+def test_spanish_recitals_and_hortatory_wording_match_the_english(sentence: str, expected: str) -> None:
+    assert rule_class(modality_cues([sentence], "es")[0]) == expected

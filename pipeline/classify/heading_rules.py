@@ -1,9 +1,9 @@
 """Labels an article's heading rules out, whatever its words score (taxonomy.md).
 
 - A definitions article only defines terms ("computing facilities means ..."): the taxonomy
-  gives it no label, yet it names every topic of its chapter. None of the 494 annotated
+  gives it no label, yet it names every topic of its chapter. None of the 507 annotated
   articles titled "Definitions" / "Definiciones" (and variants) carries a label.
-- Electronic notices and tendering in government procurement are outside the taxonomy: of 501
+- Electronic notices and tendering in government procurement are outside the taxonomy: of 477
   annotated provisions of procurement chapters, one carries a label, a privacy safeguard
   ("nothing requires disclosure ... contrary to its law protecting privacy"), which stays allowed.
 

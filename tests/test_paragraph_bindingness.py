@@ -58,6 +58,21 @@ def test_numbers_that_do_not_run_in_sequence_are_not_paragraphs() -> None:
     assert all(p.kind in {"sentence", "whole"} for p in split_paragraphs(text))
 
 
+def test_paragraph_numbers_inside_a_line_still_number_the_paragraphs() -> None:
+    # Line breaks lost (ToTA prints some articles on one line): "... mutandis. 2. For ...".
+    text = ("1. The Parties recognise the importance of consumer protection. 2. Each Party shall adopt or "
+            "maintain consumer protection laws; (3) The Parties shall endeavour to cooperate.")
+    paragraphs = split_paragraphs(text)
+    assert [(p.number, p.kind) for p in paragraphs] == [("1", "numbered"), ("2", "numbered"), ("3", "numbered")]
+    assert text[paragraphs[1].start:paragraphs[1].end] == "2. Each Party shall adopt or maintain consumer protection laws;"
+    # Inline numbers need a line-initial 1 and a sentence end before them: a reference is not one.
+    reference = "Each Party shall apply paragraph 1. 2. The Parties shall endeavour to cooperate."
+    assert all(p.kind != "numbered" for p in split_paragraphs(reference))
+    assert [p.kind for p in split_paragraphs("1. Each Party shall act under Article 2. 3. Other text.")] == ["whole"]
+    # Line-initial numbering wins when there is enough of it.
+    assert [p.number for p in split_paragraphs(ARTICLE + " See 4. Above.")] == ["1", "2", "3"]
+
+
 def test_unnumbered_article_is_split_into_sentences_not_at_abbreviations() -> None:
     text = "Each Party shall allow transfers, e.g. by cable. See Art. 5 of the Agreement. The Parties shall endeavour."
     sentences = [text[p.start:p.end] for p in split_paragraphs(text)]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import SourceError
-from pipeline.sources.tota import list_tota_files, parse_tota_xml, read_tota_file
+from pipeline.sources.tota import list_tota_files, parse_tota_xml, read_tota_file, without_trailing_heading
 from tests.conftest import requires_tota
 
 MINIMAL = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -31,6 +31,34 @@ def test_parses_metadata_and_articles() -> None:
     assert first.source_provision_id == "77" and first.ordinal == 0 and first.id == "tota:9001:0"
     assert first.text.startswith("Each Party shall") and second.article_no is None
     assert second.char_start == first.char_end + 2
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Each Party shall protect them.\n\n  Sub-section C\n\n  Liability of online service providers",
+         "Each Party shall protect them."),
+        ("Rights apply. \n\nSubsection A2.3 \n\nAgricultural and processed agricultural products",
+         "Rights apply."),
+        ("Rights apply.\n\nTITLE V \n\n\nMOVEMENT OF WORKERS, ESTABLISHMENT, \nSUPPLY OF SERVICES",
+         "Rights apply."),
+        ("Spanish ends too.\n\nSubsección 2\n\nComercio electrónico", "Spanish ends too."),
+        # Not a heading: a sentence, a cross-reference, an article that is only a heading.
+        ("The Parties shall apply the rules of\n\nSub-section C of Section 2.", None),
+        ("See Annex XVII \n\n(Telecommunications Services).", None),
+        ("Sub-section C\n\nLiability of online service providers", None),
+    ],
+)
+def test_the_next_parts_heading_is_cut_from_the_end_of_an_article(text: str, kept: str | None) -> None:
+    assert without_trailing_heading(text) == (kept if kept is not None else text)
+
+
+@requires_tota
+def test_no_real_article_ends_with_the_next_sub_sections_heading(tota_dir: Path) -> None:
+    document = read_tota_file(tota_dir / "pta_145.xml")  # EU - Korea: ~20 such endings in ToTA
+    rights = next(p for p in document.provisions if p.source_provision_id == "12793")
+    assert rights.text.endswith("duly\n  protected and guaranteed.")
+    assert not any(p.text.rstrip().endswith("Liability of online service providers") for p in document.provisions)
 
 
 @pytest.mark.parametrize(

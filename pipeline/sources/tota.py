@@ -98,7 +98,7 @@ def _provisions(root, agreement_id: str) -> Iterator[Provision]:
     for chapter in root.find("body").iter("chapter"):
         chapter_title = _clean(chapter.get("name"))
         for article in chapter.iter("article"):
-            text = "".join(article.itertext()).strip()
+            text = without_trailing_heading("".join(article.itertext()).strip())
             yield Provision(
                 id=provision_id(agreement_id, ordinal),
                 agreement_id=agreement_id,
@@ -113,6 +113,22 @@ def _provisions(root, agreement_id: str) -> Iterator[Provision]:
             )
             ordinal += 1
             offset += len(text) + 2
+
+
+# ToTA puts the heading of the next sub-section or title at the end of the article before it:
+# "... duly protected.\n\n  Sub-section C\n\n  Liability of online service providers". Left in,
+# the next part's title would be classified as this article's text. The heading is a line with
+# only the part's keyword and number, after a blank line, then at most one short title block.
+_TRAILING_HEADING = re.compile(
+    r"\n[ \t]*\n[ \t]*(?:sub-?section|subsecci[oó]n|title|t[ií]tulo)[ \t]+[A-Z0-9][\w.\-]*[ \t]*"
+    r"(?:\n[ \t]*\n(?:[ \t]*\n)*[ \t]*[^\n.;:]{1,120}(?:\n[^\n.;:]{1,120}){0,2})?\s*\Z",
+    re.IGNORECASE)
+
+
+def without_trailing_heading(text: str) -> str:
+    """`text` without a next part's heading ToTA appended to it (see _TRAILING_HEADING)."""
+    match = _TRAILING_HEADING.search(text)
+    return text[: match.start()].rstrip() if match and text[: match.start()].strip() else text
 
 
 def _text(meta, tag: str) -> str | None:

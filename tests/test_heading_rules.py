@@ -68,6 +68,28 @@ def test_data_transfers_in_financial_and_telecom_wording(text: str, lang: str) -
     assert "cross_border_data_flows" in canonical_labels([text], [lang])[0]
 
 
+@pytest.mark.parametrize(("text", "lang"), [
+    ("The Committee shall work on the development of an electronic certification and verification system.", "en"),
+    ("The Parties shall seek the possibility to implement a system of electronic declarations of origin.", "en"),
+    ("The customs administrations shall promote the electronic exchange of customs information.", "en"),
+    ("For prompt customs clearance, each Party shall: (a) make use of information and communications technology; "
+     "and (b) simplify its customs procedures.", "en"),
+    ("Each Party shall endeavour to use information technology that expedites procedures for the release of goods.",
+     "en"),
+    ("Las Partes podrán empezar a desarrollar el certificado de origen electrónico.", "es"),
+    ("Las Partes buscarán implementar mecanismos para el intercambio electrónico de información aduanera.", "es"),
+])
+def test_paperless_trading_in_customs_and_origin_wording(text: str, lang: str) -> None:
+    assert "paperless_trading" in canonical_labels([text], [lang])[0]
+
+
+def test_an_electronic_certificate_of_signatures_is_not_paperless_trading() -> None:
+    # "electronic certificate" alone is e-signature wording (tota:155); only the origin and customs
+    # certification phrasings are canonical paperless trading.
+    text = "Each Party shall recognise electronic certificates issued by certification service providers."
+    assert "paperless_trading" not in canonical_labels([text], ["en"])[0]
+
+
 def test_a_definition_naming_the_wording_is_still_no_commitment() -> None:
     text = "digital product means a computer programme, text, video, image or sound recording that is digitally encoded"
     assert canonical_labels([text], ["en"])[0] == frozenset()

@@ -123,3 +123,25 @@ def test_the_default_model_labels_a_single_topic_modern_article_with_its_topic()
     assert "cybersecurity" in first.labels and set(first.labels) <= {"cybersecurity", "ecommerce_general"}
     assert first.bindingness == "soft"
     assert second.labels == ("cross_border_data_flows",) and second.bindingness == "hard"
+
+
+def test_paragraphs_numbered_inside_one_line_get_their_own_bindingness() -> None:
+    """Text whose line breaks were lost ("... digital trade. 2. Each Party shall ...") is still cut
+    into its numbered paragraphs, so the binding paragraph is not averaged into its hortatory
+    neighbours (written for this test, not taken from an agreement)."""
+    from pipeline.classify.base import ClassifierInput
+    from pipeline.classify.registry import load_classifier
+
+    consumers = ("1. The Parties recognise the importance of adopting and maintaining transparent and effective "
+                 "measures to protect consumers from fraudulent and deceptive commercial practices when they engage "
+                 "in electronic commerce. 2. Each Party shall adopt or maintain consumer protection laws to proscribe "
+                 "fraudulent and deceptive commercial activities that cause harm to consumers engaged in online "
+                 "commercial activities. 3. The Parties shall endeavour to cooperate on consumer protection.")
+    load_classifier.cache_clear()
+    prediction, = load_classifier("default").predict([
+        ClassifierInput("consumers", consumers, "en", "Online Consumer Protection")])
+    assert "online_consumer_protection" in prediction.labels
+    assert [p.number for p in prediction.paragraphs] == ["1", "2", "3"]
+    second = prediction.paragraphs[1]
+    assert second.bindingness == "binding" and "online_consumer_protection" in second.labels
+    assert prediction.bindingness in {"hard", "mixed"}

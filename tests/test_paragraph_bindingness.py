@@ -319,3 +319,18 @@ def test_paragraph_annotations_must_match_the_splitter(tmp_path: Path) -> None:
         (tmp_path / "tota_9.jsonl").write_text(json.dumps({**good, **change}) + "\n")
         with pytest.raises(CybernormsError, match=message):
             load_paragraph_annotations([example], tmp_path)
+
+
+# -- topic words: which paragraphs carry a provision's label ---------------------------------
+
+def test_topic_words_attribute_a_label_the_provision_has_to_the_paragraphs_that_name_it() -> None:
+    from pipeline.nlp.topics import topics_named
+
+    recital = "1. The Parties recognise the importance of measures to protect consumers from fraudulent practices."
+    assert topics_named(recital, ["online_consumer_protection"]) == {"online_consumer_protection"}
+    assert topics_named("Cada Parte protegerá los datos personales de los usuarios.", ["personal_data_protection"]) \
+        == {"personal_data_protection"}
+    # Only the provision's own labels, never a new one; a carve-out is found by its own rule only.
+    assert topics_named(recital, ["cybersecurity"]) == set()
+    assert topics_named("Nothing requires disclosure of personal or confidential information.",
+                        ["privacy_safeguard"]) == set()

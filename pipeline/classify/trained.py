@@ -35,6 +35,7 @@ from pipeline.nlp.commitment import makes_commitment
 from pipeline.nlp.lexicon import lexicon_language
 from pipeline.nlp.paragraphs import aggregate_bindingness, split_paragraphs
 from pipeline.nlp.screen import could_be_cyber, normalise_whitespace
+from pipeline.nlp.topics import topics_named
 from pipeline.taxonomy import LABEL_IDS
 
 MODEL_FILE = "model.skops"
@@ -48,9 +49,11 @@ _BATCH = 4096
 # labelled paragraph whose list items are only partly about its labels is classed on its opening
 # words and those items (features.items_on_topic), and "Article XIV bis" is one word
 # (citations.join_article_suffixes); 5: an article whose heading rules a label out
-# (heading_rules: definitions articles, government procurement) never gets it. A model records
-# the features it was trained with and is always given the same ones.
-FEATURES = 5
+# (heading_rules: definitions articles, government procurement) never gets it; 6: a label is
+# also carried by its provision's paragraphs that name its topic (pipeline.nlp.topics), not only
+# by those with its cue phrases. A model records the features it was trained with and is always
+# given the same ones.
+FEATURES = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,8 +234,9 @@ class TrainedClassifier:
                               labels: Sequence[tuple[str, ...]]) -> list[tuple[ParagraphPrediction, ...]]:
         """Each labelled provision's paragraphs with their class and the labels they carry.
 
-        A paragraph carries a label of its provision when the label's cue phrases occur in it; a
-        label no paragraph's cues reach goes to the paragraph the model scores highest for it.
+        A paragraph carries a label of its provision when the label's cue phrases occur in it or,
+        from features 6 on, words that name the label's topic (pipeline.nlp.topics); a label no
+        paragraph reaches goes to the paragraph the model scores highest for it.
         (On the annotated paragraphs, cue phrases attribute labels better than the model's
         paragraph-level scores, which spread a label over the neighbouring paragraphs.)"""
         if self.paragraph_model is None or not texts:
@@ -243,6 +247,9 @@ class TrainedClassifier:
                                 [headings[i] for i, _ in flat], features=self.features)
         hints = fast_cue_counts(frame["text"].tolist(), frame["lang"].tolist())
         carried: list[set[str]] = [{label for label in labels[i] if label in hints[row]} for row, (i, _) in enumerate(flat)]
+        if self.features >= 6:
+            for row, text in enumerate(frame["text"].tolist()):
+                carried[row] |= topics_named(text, labels[flat[row][0]])
         reached = {(i, label) for row, (i, _) in enumerate(flat) for label in carried[row]}
         unreached = {(i, label) for i in range(len(texts)) for label in labels[i]} - reached
         # Only the provisions with a label no cue phrase places need the model's paragraph scores.

@@ -132,11 +132,11 @@ def test_paragraphs_numbered_inside_one_line_get_their_own_bindingness() -> None
     from pipeline.classify.base import ClassifierInput
     from pipeline.classify.registry import load_classifier
 
-    consumers = ("1. The Parties recognise the importance of adopting and maintaining transparent and effective "
-                 "measures to protect consumers from fraudulent and deceptive commercial practices when they engage "
-                 "in electronic commerce. 2. Each Party shall adopt or maintain consumer protection laws to proscribe "
-                 "fraudulent and deceptive commercial activities that cause harm to consumers engaged in online "
-                 "commercial activities. 3. The Parties shall endeavour to cooperate on consumer protection.")
+    consumers = ("1. The Parties recognise the importance of protecting consumers from fraud and misleading conduct "
+                 "when they buy goods and services over the internet. 2. Each Party shall adopt or maintain consumer "
+                 "protection laws to proscribe fraudulent and deceptive commercial activities that cause harm to "
+                 "consumers engaged in online commercial activities. 3. The Parties shall endeavour to cooperate on "
+                 "consumer protection.")
     load_classifier.cache_clear()
     prediction, = load_classifier("default").predict([
         ClassifierInput("consumers", consumers, "en", "Online Consumer Protection")])
@@ -144,8 +144,16 @@ def test_paragraphs_numbered_inside_one_line_get_their_own_bindingness() -> None
     assert [p.number for p in prediction.paragraphs] == ["1", "2", "3"]
     second = prediction.paragraphs[1]
     assert second.bindingness == "binding" and "online_consumer_protection" in second.labels
-    # Paragraph 1 names the topic without a consumer cue phrase ("protect consumers"): from features 6
+    # Paragraph 1 names the topic without a consumer cue phrase ("protecting consumers"): from features 6
     # the topic words give it the label, and binding beside hortatory is mixed.
     assert "online_consumer_protection" in prediction.paragraphs[0].labels
     assert prediction.paragraphs[0].bindingness == "hortatory"
     assert prediction.bindingness == "mixed"
+    # Model 1.5.0 (features 5) keeps its cue-phrase placement: paragraph 1 carries nothing there.
+    from pipeline.classify.registry import MODELS_DIR
+    from pipeline.classify.trained import TrainedClassifier
+
+    older, = TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.5.0").predict([
+        ClassifierInput("consumers", consumers, "en", "Online Consumer Protection")])
+    assert older.paragraphs[0].labels == () and older.paragraphs[1].labels == ("online_consumer_protection",)
+    assert older.bindingness == "hard"

@@ -51,9 +51,10 @@ _BATCH = 4096
 # (citations.join_article_suffixes); 5: an article whose heading rules a label out
 # (heading_rules: definitions articles, government procurement) never gets it; 6: a label is
 # also carried by its provision's paragraphs that name its topic (pipeline.nlp.topics), not only
-# by those with its cue phrases. A model records the features it was trained with and is always
-# given the same ones.
-FEATURES = 6
+# by those with its cue phrases; 7: a sentence that makes GATS Article XIV apply is a privacy
+# safeguard (safeguards.applies_general_exceptions). A model records the features it was trained
+# with and is always given the same ones.
+FEATURES = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +187,8 @@ class TrainedClassifier:
             by_rule[:, k] |= cue
             if label not in column:
                 scores[:, k] = cue.astype(float)
-        canonical = canonical_labels(texts, langs, safeguards=self.features >= 2)
+        canonical = canonical_labels(texts, langs, safeguards=self.features >= 2,
+                                     general_exceptions=self.features >= 7)
         for k, label in enumerate(LABEL_IDS):
             if rules[k].canonical:
                 by_rule[:, k] |= np.array([label in found for found in canonical], dtype=bool)

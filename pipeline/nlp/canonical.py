@@ -42,9 +42,10 @@ def _matcher(lang: str) -> tuple[spacy.language.Language, PhraseRules, PhraseScr
 
 
 def canonical_labels(texts: Sequence[str], langs: Sequence[str | None], *,
-                     safeguards: bool = True) -> list[frozenset[str]]:
+                     safeguards: bool = True, general_exceptions: bool = True) -> list[frozenset[str]]:
     """The labels each text commits to in canonical wording; with `safeguards`, also
-    `privacy_safeguard` where a sentence carves privacy law out (pipeline.nlp.safeguards)."""
+    `privacy_safeguard` where a sentence carves privacy law out (pipeline.nlp.safeguards) and,
+    with `general_exceptions` too, where one makes GATS Article XIV apply."""
     results: list[frozenset[str]] = [frozenset()] * len(texts)
     by_lang: dict[str, list[int]] = {}
     for i, lang in enumerate(langs):
@@ -74,7 +75,7 @@ def canonical_labels(texts: Sequence[str], langs: Sequence[str | None], *,
             found.update(label for label, sentence in candidates if sentence in committing)
             results[i] = frozenset(found)
     if safeguards:
-        for i, carved_out in enumerate(privacy_safeguards(texts, langs)):
+        for i, carved_out in enumerate(privacy_safeguards(texts, langs, general_exceptions=general_exceptions)):
             if carved_out:
                 results[i] |= {"privacy_safeguard"}
     return results

@@ -36,10 +36,37 @@ def _rules(lang: str) -> tuple[spacy.language.Language, PhraseRules, PhraseScree
     return nlp, rules, PhraseScreen(data["privacy_terms"])
 
 
-def privacy_safeguards(texts: Sequence[str], langs: Sequence[str | None]) -> list[bool]:
-    """Whether each text has a sentence naming privacy or personal data inside a carve-out."""
+# GATS Article XIV made to apply to a chapter: the taxonomy gives such a general-exceptions
+# article `privacy_safeguard`, because paragraph (c)(ii) of Article XIV preserves privacy law,
+# though the article never says "privacy". Not "Article XIV bis" (security exceptions; ToTA's
+# "XIV bis" is joined into one word here), and not when only other paragraphs of it are
+# named: "the exception in subparagraph (d) of Article XIV" (taxes) preserves no privacy law.
+_ARTICLE_XIV = re.compile(r"\b(?:articles?|art[ií]culos?)\s+XIV\b(?!\s*(?:bis\b|\.\d|\(\s*[abde]\s*\)))", re.IGNORECASE)
+_GATS = re.compile(r"\bGATS\b|General Agreement on Trade in Services|\bAGCS\b|"
+                   r"Acuerdo General sobre el Comercio de Servicios", re.IGNORECASE)
+_MADE_TO_APPLY = re.compile(r"incorporat|mutatis mutandis|forms? (?:an integral )?part|\bappl(?:y|ies|ied)\b|"
+                            r"se aplicar|aplicar[aá]n?\b|forman? parte", re.IGNORECASE)
+_OTHER_PARAGRAPHS = re.compile(r"(?:sub)?paragraphs?\s*\(?[abde]\)|letters?\s*\(?[abde]\)|"
+                               r"literal(?:es)?\s*\(?[abde]\)|incisos?\s*\(?[abde]\)", re.IGNORECASE)
+
+
+def applies_general_exceptions(sentence: str) -> bool:
+    """Whether a sentence makes GATS Article XIV (general exceptions, privacy among them) apply."""
+    sentence = re.sub(r"\bXIV\s+bis\b", "XIVbis", sentence, flags=re.IGNORECASE)
+    return bool(_ARTICLE_XIV.search(sentence) and _GATS.search(sentence) and _MADE_TO_APPLY.search(sentence)
+                and not _OTHER_PARAGRAPHS.search(sentence))
+
+
+def privacy_safeguards(texts: Sequence[str], langs: Sequence[str | None], *,
+                       general_exceptions: bool = False) -> list[bool]:
+    """Whether each text has a sentence naming privacy or personal data inside a carve-out;
+    with `general_exceptions`, also a sentence that makes GATS Article XIV apply."""
     found = [False] * len(texts)
     for i, (text, lang) in enumerate(zip(texts, langs)):
+        if general_exceptions and "XIV" in text and any(
+                applies_general_exceptions(sentence) for sentence in _SENTENCE_END.split(text)):
+            found[i] = True
+            continue
         nlp, rules, screen = _rules(lexicon_language(lang))
         if not screen.hits(normalise_whitespace(text.lower())):
             continue  # most texts never name privacy: no spaCy

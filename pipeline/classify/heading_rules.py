@@ -7,6 +7,14 @@
   annotated provisions of procurement chapters, one carries a label, a privacy safeguard
   ("nothing requires disclosure ... contrary to its law protecting privacy"), which stays allowed.
 
+- An article whose own title names one label's topic ("Cybersecurity", "Online Consumer
+  Protection") is about that topic. "Share information on threats, including threats to personal
+  information, online consumers and electronic payments" in it mentions the other topics in
+  passing, and the taxonomy gives a passing mention no label: there another label's lexicon cue
+  phrase alone does not decide it (`cue_rule_matrix`; the model's score and the canonical wording
+  still can). Cooperation and dialogue articles that list topics are not titled by one of them,
+  so the taxonomy's listing rule still labels each listed topic.
+
 The heading is "Article title | Chapter title" (classify.base.provision_heading); an input with
 no heading is never ruled out, so the rules cost nothing where the structure is unknown.
 """
@@ -15,9 +23,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
 
+from pipeline.nlp.lexicon import _load
 from pipeline.taxonomy import LABEL_IDS
 
 _DEFINITIONS = re.compile(r"\b(?:definitions?|definiciones|definici[oó]n|d[ée]finitions?)\b", re.IGNORECASE)
@@ -52,4 +62,28 @@ def allowed_matrix(headings: Sequence[str]) -> np.ndarray:
         allowed = allowed_labels(heading)
         if len(allowed) < len(LABEL_IDS):
             matrix[i] = [label in allowed for label in LABEL_IDS]
+    return matrix
+
+
+@cache
+def _title_topics() -> dict[str, re.Pattern[str]]:
+    return {label: re.compile(pattern, re.IGNORECASE)
+            for label, pattern in _load("title_topics.json").items() if not label.startswith("_")}
+
+
+def title_topic(heading: str) -> str | None:
+    """The one label whose topic the article's own title names (`data/title_topics.json`), if exactly one."""
+    title = heading.split("|")[0]
+    named = [label for label, pattern in _title_topics().items() if pattern.search(title)]
+    return named[0] if len(named) == 1 else None
+
+
+def cue_rule_matrix(headings: Sequence[str]) -> np.ndarray:
+    """n x labels (taxonomy order): True where a label's lexicon cue phrases may decide it; in an
+    article titled by one topic, only that topic's."""
+    matrix = np.ones((len(headings), len(LABEL_IDS)), dtype=bool)
+    for i, heading in enumerate(headings):
+        topic = title_topic(heading) if heading.strip() else None
+        if topic is not None:
+            matrix[i] = [label == topic for label in LABEL_IDS]
     return matrix

@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline
 
 from pipeline.classify.annotations import AnnotatedParagraph, AnnotatedProvision
 from pipeline.classify.features import BindingnessRuleFeatures, CueFeatures, ModalityFeatures, cached_cue_analysis
-from pipeline.classify.heading_rules import allowed_matrix
+from pipeline.classify.heading_rules import allowed_matrix, cue_rule_matrix
 from pipeline.classify.labelwise import OwnCueOneVsRest
 from pipeline.classify.trained import (LabelRule, TrainedClassifier, provision_frame, rule_cues_commit,
                                       with_others_thresholds)
@@ -183,7 +183,8 @@ def fit_classifier(examples: Sequence[AnnotatedProvision], version: str, seed: i
     allowed = allowed_matrix(list(frame["heading"]))
     fallback = global_threshold(truth[:, model_columns], calibrated * allowed[:, model_columns]) if model_labels else 0.5
     asks = rule_cues_commit(list(frame["text"]), list(frame["lang"]), cues)
-    cue = np.column_stack([[label in c.counts and ok for c, ok in zip(cues, asks)] for label in LABEL_IDS]) & allowed
+    cue = (np.column_stack([[label in c.counts and ok for c, ok in zip(cues, asks)] for label in LABEL_IDS])
+           & allowed & cue_rule_matrix(list(frame["heading"])))
     by_canonical = np.column_stack([[label in c for c in canonical] for label in LABEL_IDS]) & allowed
     rules = {}
     for k, label in enumerate(LABEL_IDS):

@@ -23,7 +23,7 @@ from skops.io.exceptions import UntrustedTypesFoundException
 
 from pipeline.classify.base import ClassifierInput
 from pipeline.classify.features import cached_cue_analysis, items_on_topic
-from pipeline.classify.heading_rules import allowed_matrix
+from pipeline.classify.heading_rules import allowed_matrix, cue_rule_matrix
 from pipeline.classify.integrity import RETRAIN, TRUSTED_TYPES, check_types, pin, verify
 from pipeline.classify.lexicon import CueResult, fast_cue_counts, sharing_cue_counts
 from pipeline.classify.vocabularies import VOCABULARIES_FILE, put_back, vocabularies_taken_out
@@ -52,7 +52,8 @@ _BATCH = 4096
 # (heading_rules: definitions articles, government procurement) never gets it; 6: a label is
 # also carried by its provision's paragraphs that name its topic (pipeline.nlp.topics), not only
 # by those with its cue phrases; 7: a sentence that makes GATS Article XIV apply is a privacy
-# safeguard (safeguards.applies_general_exceptions). A model records the features it was trained
+# safeguard (safeguards.applies_general_exceptions), and in an article titled by one topic only
+# that topic's cue phrases decide a label (heading_rules.cue_rule_matrix). A model records the features it was trained
 # with and is always given the same ones.
 FEATURES = 7
 
@@ -180,10 +181,13 @@ class TrainedClassifier:
             cues[i] = result
         by_rule = np.zeros_like(by_model)
         asks = rule_cues_commit(texts, langs, cues, self.features)
+        cue_may_decide = (cue_rule_matrix(frame["heading"].tolist()) if self.features >= 7
+                          else np.ones((n, len(LABEL_IDS)), dtype=bool))
         for k, label in enumerate(LABEL_IDS):
             if rules[k].strategy == "model":
                 continue
             cue = np.array([c is not None and label in c.counts and ok for c, ok in zip(cues, asks)], dtype=bool)
+            cue &= cue_may_decide[:, k]
             by_rule[:, k] |= cue
             if label not in column:
                 scores[:, k] = cue.astype(float)

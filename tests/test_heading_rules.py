@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.classify.heading_rules import allowed_labels, allowed_matrix, is_definitions_article
+from pipeline.classify.heading_rules import (allowed_labels, allowed_matrix, cue_rule_matrix, is_definitions_article,
+                                             title_topic)
 from pipeline.nlp.canonical import canonical_labels
 from pipeline.nlp.modality import modality_cues, rule_class
 from pipeline.taxonomy import LABEL_IDS
@@ -123,3 +124,28 @@ def test_spanish_word_orders_of_english_canonical_wording(text: str, label: str)
 ])
 def test_spanish_recitals_and_hortatory_wording_match_the_english(sentence: str, expected: str) -> None:
     assert rule_class(modality_cues([sentence], "es")[0]) == expected
+
+
+@pytest.mark.parametrize(("heading", "topic"), [
+    ("Cybersecurity | Digital Trade", "cybersecurity"),
+    ("Cooperation on Cybersecurity Matters | Electronic Commerce", "cybersecurity"),
+    ("Online Consumer Protection", "online_consumer_protection"),
+    ("Protección de los Consumidores en Línea | Comercio Electrónico", "online_consumer_protection"),
+    ("Electronic Signatures and Electronic Authentication", "electronic_transactions"),
+    ("Financial Technology Cooperation | Digital Economy", "emerging_digital_tech"),
+    ("Data Innovation", "data_ownership"),
+    # Not titled by one topic: the listing rule labels every topic such an article lists.
+    ("Cooperation | Electronic Commerce", None),
+    ("Electronic Commerce", None),
+    ("Personal Information Protection and Online Consumer Protection", None),
+    ("General Provisions | Cybersecurity", None),  # the chapter's title is not the article's
+    ("", None),
+])
+def test_an_article_titled_by_one_topic(heading: str, topic: str | None) -> None:
+    assert title_topic(heading) == topic
+
+
+def test_in_an_article_titled_by_one_topic_only_its_cues_decide() -> None:
+    matrix = cue_rule_matrix(["Cybersecurity | Digital Trade", "Cooperation | Digital Trade", ""])
+    assert matrix[0].tolist() == [label == "cybersecurity" for label in LABEL_IDS]
+    assert matrix[1].all() and matrix[2].all()

@@ -157,3 +157,32 @@ def test_paragraphs_numbered_inside_one_line_get_their_own_bindingness() -> None
         ClassifierInput("consumers", consumers, "en", "Online Consumer Protection")])
     assert older.paragraphs[0].labels == () and older.paragraphs[1].labels == ("online_consumer_protection",)
     assert older.bindingness == "hard"
+
+
+def test_a_topic_mentioned_in_passing_in_a_single_topic_article_gets_no_label() -> None:
+    """Features 7 (heading_rules.cue_rule_matrix): in an article titled by one topic, another topic's
+    cue phrase alone ("online consumers", "electronic payments") is a passing mention, not a label;
+    an article that lists topics for cooperation still gets each of them (written for this test)."""
+    from pipeline.classify.base import ClassifierInput
+    from pipeline.classify.registry import load_classifier
+
+    cybersecurity = (
+        "1. The Parties recognise that threats to cybersecurity undermine confidence in digital trade. 2. The "
+        "Parties shall endeavour to: (a) build the capabilities of their national entities responsible for computer "
+        "security incident response; and (b) use existing collaboration mechanisms to cooperate in identifying and "
+        "mitigating malicious intrusions or dissemination of malicious code that affect the electronic networks of "
+        "the Parties, and to share information on threats, including threats to online consumers and electronic "
+        "payments.")
+    cooperation = (
+        "The Parties shall endeavour to exchange information and share experiences on regulations, policies and "
+        "enforcement regarding digital trade, including online consumer protection, unsolicited commercial "
+        "electronic messages, security in electronic communications and electronic payments.")
+    load_classifier.cache_clear()
+    model = load_classifier("default")
+    assert model.features >= 7
+    single, listing = model.predict([
+        ClassifierInput("cyber", cybersecurity, "en", "Cybersecurity | Digital Trade"),
+        ClassifierInput("coop", cooperation, "en", "Cooperation | Digital Trade")])
+    assert "cybersecurity" in single.labels
+    assert not {"online_consumer_protection", "emerging_digital_tech"} & set(single.labels)
+    assert {"online_consumer_protection", "unsolicited_messages", "emerging_digital_tech"} <= set(listing.labels)

@@ -53,8 +53,8 @@ _BATCH = 4096
 # also carried by its provision's paragraphs that name its topic (pipeline.nlp.topics), not only
 # by those with its cue phrases; 7: a sentence that makes GATS Article XIV apply is a privacy
 # safeguard (safeguards.applies_general_exceptions), and in an article titled by one topic only
-# that topic's cue phrases decide a label (heading_rules.cue_rule_matrix). A model records the features it was trained
-# with and is always given the same ones.
+# that topic's cue phrases decide a label (heading_rules.cue_rule_matrix). A model records the
+# features it was trained with and is always given the same ones.
 FEATURES = 7
 
 

@@ -177,9 +177,11 @@ def test_a_model_is_given_the_features_it_was_trained_with(saved_model: Path) ->
     loaded, they keep that (config without "features"); 1.2.0 keeps features 2 (cue rules even in
     definitions articles), 1.3.0 features 3 (whole-paragraph bindingness, "XIV bis" as two words), 1.4.0
     features 4 (labels whatever the heading), 1.5.0 features 5 (labels placed on paragraphs by cue
-    phrases only), 1.6.0 features 6 (no GATS Article XIV rule); a model trained now records features 7."""
-    assert json.loads((saved_model / "config.json").read_text())["features"] == 7
-    assert TrainedClassifier.load(saved_model).features == 7
+    phrases only), 1.6.0 features 6 (no GATS Article XIV rule), 1.7.0 features 7 (a passing mention's
+    middling model score still decides it); a model trained now records features 8."""
+    assert json.loads((saved_model / "config.json").read_text())["features"] == 8
+    assert TrainedClassifier.load(saved_model).features == 8
+    assert TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.7.0").features == 7
     assert TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.6.0").features == 6
     assert TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.5.0").features == 5
     assert TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.4.0").features == 4

@@ -3,9 +3,11 @@ procurement; the prediction side is in test_classifier.py), and the canonical an
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from pipeline.classify.heading_rules import (allowed_labels, allowed_matrix, cue_rule_matrix, is_definitions_article,
+from pipeline.classify.heading_rules import (PASSING_MENTION_MIN_SCORE, allowed_labels, allowed_matrix,
+                                             cue_rule_matrix, is_definitions_article, passing_mention_matrix,
                                              title_topic)
 from pipeline.nlp.canonical import canonical_labels
 from pipeline.nlp.modality import modality_cues, rule_class
@@ -84,6 +86,25 @@ def test_paperless_trading_in_customs_and_origin_wording(text: str, lang: str) -
     assert "paperless_trading" in canonical_labels([text], [lang])[0]
 
 
+@pytest.mark.parametrize(("text", "lang"), [
+    ("1. Each Party shall provide for a legislative scheme to limit liability of, or remedies that may be available "
+     "against service providers for infringement of copyright that they do not control.", "en"),
+    ("Each Party shall take appropriate measures to limit the liability of, or remedies available against, Internet "
+     "service providers for copyright infringement by the users of their online services.", "en"),
+    ("Cada Parte establecerá limitaciones en su legislación en relación con el alcance de los recursos disponibles "
+     "contra los proveedores de servicios por infracciones al derecho de autor.", "es"),
+])
+def test_service_provider_safe_harbours_in_ip_wording(text: str, lang: str) -> None:
+    # The US-style IP-chapter wording limits "remedies available against" providers rather than
+    # naming "liability of service providers"; every such annotated provision up to 2012 (11) is labelled.
+    assert "intermediary_liability" in canonical_labels([text], [lang])[0]
+
+
+def test_remedies_against_a_party_are_not_a_safe_harbour() -> None:
+    text = "Each Party shall ensure that remedies are available against infringements of the rights of right holders."
+    assert "intermediary_liability" not in canonical_labels([text], ["en"])[0]
+
+
 def test_an_electronic_certificate_of_signatures_is_not_paperless_trading() -> None:
     # "electronic certificate" alone is e-signature wording (tota:155); only the origin and customs
     # certification phrasings are canonical paperless trading.
@@ -149,3 +170,31 @@ def test_in_an_article_titled_by_one_topic_only_its_cues_decide() -> None:
     matrix = cue_rule_matrix(["Cybersecurity | Digital Trade", "Cooperation | Digital Trade", ""])
     assert matrix[0].tolist() == [label == "cybersecurity" for label in LABEL_IDS]
     assert matrix[1].all() and matrix[2].all()
+
+
+def test_in_an_article_titled_by_one_topic_another_label_needs_a_near_certain_score() -> None:
+    """Features 8: the model's middling score for a topic mentioned in passing does not decide it
+    there; the title's own topic, near-certain scores and untitled or multi-topic articles are untouched."""
+    headings = ["Financial Technology Cooperation | Digital Economy", "Cooperation | Digital Economy", "",
+                "Digital Products | Electronic Commerce"]
+    pdp, fintech, duties = (LABEL_IDS.index(label) for label in
+                            ("personal_data_protection", "emerging_digital_tech", "customs_duties_electronic_transmissions"))
+    scores = np.zeros((len(headings), len(LABEL_IDS)))
+    scores[:, pdp] = 0.82
+    scores[:, fintech] = 0.3  # low, but the title's own topic is never held back
+    scores[3, duties] = PASSING_MENTION_MIN_SCORE + 0.05
+    matrix = passing_mention_matrix(headings, scores)
+    assert not matrix[0, pdp] and matrix[0, fintech]
+    assert matrix[0].sum() == 1  # every zero-scoring other label is held back too
+    assert matrix[1].all() and matrix[2].all()
+    assert matrix[3, duties] and not matrix[3, pdp]
+
+
+def test_canonical_phrases_are_written_as_printed() -> None:
+    """The pre-screen (screen.PhraseScreen) looks for a phrase's words in the text as printed: a
+    phrase written with spaCy's token spacing ("liability of , or remedies") could never pass it."""
+    from pipeline.nlp.lexicon import _load
+
+    for lang in ("en", "es"):
+        phrases = [p for label, ps in _load(f"canonical_{lang}.json").items() if not label.startswith("_") for p in ps]
+        assert not [p for p in phrases if " ," in p or " ." in p or " ;" in p]

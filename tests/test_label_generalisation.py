@@ -186,3 +186,26 @@ def test_a_topic_mentioned_in_passing_in_a_single_topic_article_gets_no_label() 
     assert "cybersecurity" in single.labels
     assert not {"online_consumer_protection", "emerging_digital_tech"} & set(single.labels)
     assert {"online_consumer_protection", "unsolicited_messages", "emerging_digital_tech"} <= set(listing.labels)
+
+
+def test_a_passing_mention_the_model_scores_in_the_middle_gets_no_label() -> None:
+    """Features 8 (heading_rules.passing_mention_matrix): "taking into account the protection of
+    personal data" in an article titled by another topic is a passing mention even where the model,
+    not a cue phrase, scores it; under features 7 the default model of 1.7.0 labelled it
+    `personal_data_protection` and `privacy_safeguard` (written for this test)."""
+    from pipeline.classify.base import ClassifierInput
+    from pipeline.classify.registry import load_classifier
+
+    fintech = ("The Parties shall endeavour to promote cooperation between their financial technology industries, "
+               "and to develop fintech solutions for business or financial sectors, including through the use of "
+               "regulatory sandboxes, while taking into account the protection of personal data and the security "
+               "of electronic payments.")
+    load_classifier.cache_clear()
+    model = load_classifier("default")
+    assert model.features >= 8
+    titled, untitled = model.predict([
+        ClassifierInput("fintech", fintech, "en", "Financial Technology Cooperation | Digital Economy"),
+        ClassifierInput("bare", fintech, "en", "")])
+    assert titled.labels == ("emerging_digital_tech",)
+    assert 0.3 <= titled.scores.get("personal_data_protection", 0.0) < 0.9  # scored, yet not decided
+    assert "emerging_digital_tech" in untitled.labels

@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline
 
 from pipeline.classify.annotations import AnnotatedParagraph, AnnotatedProvision
 from pipeline.classify.features import BindingnessRuleFeatures, CueFeatures, ModalityFeatures, cached_cue_analysis
-from pipeline.classify.heading_rules import allowed_matrix, cue_rule_matrix
+from pipeline.classify.heading_rules import allowed_matrix, cue_rule_matrix, passing_mention_matrix
 from pipeline.classify.labelwise import OwnCueOneVsRest
 from pipeline.classify.trained import (LabelRule, TrainedClassifier, provision_frame, rule_cues_commit,
                                       with_others_thresholds)
@@ -179,16 +179,21 @@ def fit_classifier(examples: Sequence[AnnotatedProvision], version: str, seed: i
         LabelRule("model", calibration=calibrations[label]).calibrate(out_of_fold[:, j])
         for j, label in enumerate(model_labels)]) if model_labels else np.zeros((len(frame), 0))
     # Rules and thresholds are chosen on what prediction will see: labels the heading rules out
-    # (heading_rules) are never decided, whatever the score.
+    # (heading_rules) are never decided, whatever the score, and a passing mention in an article
+    # titled by another topic is not decided by a middling score.
     allowed = allowed_matrix(list(frame["heading"]))
-    fallback = global_threshold(truth[:, model_columns], calibrated * allowed[:, model_columns]) if model_labels else 0.5
+    full_calibrated = np.zeros(truth.shape)
+    for j, label in enumerate(model_labels):
+        full_calibrated[:, LABEL_IDS.index(label)] = calibrated[:, j]
+    model_allowed = allowed & passing_mention_matrix(list(frame["heading"]), full_calibrated)
+    fallback = global_threshold(truth[:, model_columns], calibrated * model_allowed[:, model_columns]) if model_labels else 0.5
     asks = rule_cues_commit(list(frame["text"]), list(frame["lang"]), cues)
     cue = (np.column_stack([[label in c.counts and ok for c, ok in zip(cues, asks)] for label in LABEL_IDS])
            & allowed & cue_rule_matrix(list(frame["heading"])))
     by_canonical = np.column_stack([[label in c for c in canonical] for label in LABEL_IDS]) & allowed
     rules = {}
     for k, label in enumerate(LABEL_IDS):
-        probabilities = (np.where(allowed[:, k], out_of_fold[:, model_labels.index(label)], 0.0)
+        probabilities = (np.where(model_allowed[:, k], out_of_fold[:, model_labels.index(label)], 0.0)
                          if label in model_labels else None)
         rules[label] = choose_rule(truth[:, k], probabilities, cue[:, k], by_canonical[:, k],
                                    calibration=calibrations.get(label), fallback=fallback,
@@ -196,7 +201,7 @@ def fit_classifier(examples: Sequence[AnnotatedProvision], version: str, seed: i
 
     scores = np.zeros(truth.shape)
     for j, label in enumerate(model_labels):
-        scores[:, LABEL_IDS.index(label)] = calibrated[:, j] * allowed[:, LABEL_IDS.index(label)]
+        scores[:, LABEL_IDS.index(label)] = calibrated[:, j] * model_allowed[:, LABEL_IDS.index(label)]
     by_rule = np.column_stack([
         (cue[:, k] if rules[label].strategy != "model" else np.zeros(len(frame), dtype=bool))
         | (by_canonical[:, k] if rules[label].canonical else np.zeros(len(frame), dtype=bool))

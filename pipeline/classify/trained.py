@@ -23,7 +23,7 @@ from skops.io.exceptions import UntrustedTypesFoundException
 
 from pipeline.classify.base import ClassifierInput
 from pipeline.classify.features import cached_cue_analysis, items_on_topic
-from pipeline.classify.heading_rules import allowed_matrix, cue_rule_matrix
+from pipeline.classify.heading_rules import allowed_matrix, cue_rule_matrix, passing_mention_matrix
 from pipeline.classify.integrity import RETRAIN, TRUSTED_TYPES, check_types, pin, verify
 from pipeline.classify.lexicon import CueResult, fast_cue_counts, sharing_cue_counts
 from pipeline.classify.vocabularies import VOCABULARIES_FILE, put_back, vocabularies_taken_out
@@ -53,9 +53,10 @@ _BATCH = 4096
 # also carried by its provision's paragraphs that name its topic (pipeline.nlp.topics), not only
 # by those with its cue phrases; 7: a sentence that makes GATS Article XIV apply is a privacy
 # safeguard (safeguards.applies_general_exceptions), and in an article titled by one topic only
-# that topic's cue phrases decide a label (heading_rules.cue_rule_matrix). A model records the
-# features it was trained with and is always given the same ones.
-FEATURES = 7
+# that topic's cue phrases decide a label (heading_rules.cue_rule_matrix); 8: there, another
+# label's model score decides it only when nearly certain (heading_rules.passing_mention_matrix).
+# A model records the features it was trained with and is always given the same ones.
+FEATURES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +174,8 @@ class TrainedClassifier:
             if label in column:
                 scores[:, k] = rules[k].calibrate(probabilities[:, column[label]])
                 by_model[:, k] = rules[k].strategy != "rule" and scores[:, k] >= rules[k].threshold
+        if self.features >= 8:
+            by_model &= passing_mention_matrix(frame["heading"].tolist(), scores)
         rule_labels = {label for label, rule in zip(LABEL_IDS, rules) if rule.strategy != "model"}
         hints = fast_cue_counts(texts, langs)
         wanted = [i for i in range(n) if by_model[i].any() or rule_labels & hints[i].keys()]

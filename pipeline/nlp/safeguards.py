@@ -32,8 +32,9 @@ _SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z0-9(\[“\"¿ÁÉÍÓÚÑ])")
 def _rules(lang: str) -> tuple[spacy.language.Language, PhraseRules, PhraseScreen]:
     nlp = spacy.blank(lang)
     data = _load(f"safeguards_{lang}.json")
-    rules = PhraseRules(nlp, {"privacy": data["privacy_terms"], "carve_out": data["carve_out_markers"]})
-    return nlp, rules, PhraseScreen(data["privacy_terms"])
+    rules = PhraseRules(nlp, {"privacy": data["privacy_terms"], "carve_out": data["carve_out_markers"],
+                              "self_contained": data["self_contained"]})
+    return nlp, rules, PhraseScreen(data["privacy_terms"] + data["self_contained"])
 
 
 # GATS Article XIV made to apply to a chapter: the taxonomy gives such a general-exceptions
@@ -59,8 +60,9 @@ def applies_general_exceptions(sentence: str) -> bool:
 
 def privacy_safeguards(texts: Sequence[str], langs: Sequence[str | None], *,
                        general_exceptions: bool = False) -> list[bool]:
-    """Whether each text has a sentence naming privacy or personal data inside a carve-out;
-    with `general_exceptions`, also a sentence that makes GATS Article XIV apply."""
+    """Whether each text has a sentence naming privacy or personal data inside a carve-out, or one
+    whose wording is such a carve-out by itself ("confidentiality of messages"); with
+    `general_exceptions`, also a sentence that makes GATS Article XIV apply."""
     found = [False] * len(texts)
     for i, (text, lang) in enumerate(zip(texts, langs)):
         if general_exceptions and "XIV" in text and any(
@@ -74,7 +76,7 @@ def privacy_safeguards(texts: Sequence[str], langs: Sequence[str | None], *,
             if not screen.hits(normalise_whitespace(sentence.lower())):
                 continue  # nor do most of their sentences
             kinds = {kind for kind, _, _ in rules(nlp.make_doc(sentence))}
-            if kinds == {"privacy", "carve_out"}:
+            if "self_contained" in kinds or {"privacy", "carve_out"} <= kinds:
                 found[i] = True
                 break
     return found

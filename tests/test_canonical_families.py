@@ -45,8 +45,8 @@ def test_confidentiality_or_necessity_alone_is_no_privacy_safeguard(text: str, l
 @pytest.mark.parametrize(("text", "lang", "label"), [
     ("Each Party shall ensure the confidentiality of telecommunications and related traffic data by means of a "
      "public telecommunications network.", "en", "personal_data_protection"),
-    ("Cada Parte asegurará la confidencialidad de las telecomunicaciones y de los datos de tráfico asociados a ellas.",
-     "es", "personal_data_protection"),
+    ("Cada Parte asegurará la confidencialidad de las telecomunicaciones y de los datos de tráfico asociados a "
+     "ellas.", "es", "personal_data_protection"),
     ("2. Each Party shall maintain adequate safeguards to protect privacy, in particular with regard to the transfer "
      "of personal information.", "en", "personal_data_protection"),
     ("The customs administrations shall use information technology that expedites procedures, as well as electronic "

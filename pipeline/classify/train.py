@@ -186,7 +186,8 @@ def fit_classifier(examples: Sequence[AnnotatedProvision], version: str, seed: i
     for j, label in enumerate(model_labels):
         full_calibrated[:, LABEL_IDS.index(label)] = calibrated[:, j]
     model_allowed = allowed & passing_mention_matrix(list(frame["heading"]), full_calibrated)
-    fallback = global_threshold(truth[:, model_columns], calibrated * model_allowed[:, model_columns]) if model_labels else 0.5
+    fallback = (global_threshold(truth[:, model_columns], calibrated * model_allowed[:, model_columns])
+                if model_labels else 0.5)
     asks = rule_cues_commit(list(frame["text"]), list(frame["lang"]), cues)
     cue = (np.column_stack([[label in c.counts and ok for c, ok in zip(cues, asks)] for label in LABEL_IDS])
            & allowed & cue_rule_matrix(list(frame["heading"])))

@@ -164,3 +164,29 @@ def annotations() -> None:
         view.add_row(r["sample"], str(r["provisions"]), f"{r['label_micro_f1']:.3f}", f"{r['exact_match']:.3f}",
                      f"{r['bindingness_agreement']:.3f} (n={r['bindingness_compared']})")
     out.print(view)
+
+
+@app.command("union-rules")
+def union_rules(
+    corpus: CorpusOption = None,
+    holdout: HoldoutOption = None,
+    until: Annotated[Optional[int], typer.Option(
+        help="Only agreements signed up to this year (2012: the temporal split's training years).")] = None,
+) -> None:
+    """How often the canonical-wording and privacy-safeguard rules are right on the annotations, per label."""
+    from pipeline.classify.annotations import load_annotations, read_holdout
+    from pipeline.classify.union_rules import union_rule_records
+
+    corpus, holdout = _corpus_and_holdout(corpus, holdout)
+    try:
+        examples, documents = load_annotations(corpus, holdout=read_holdout(holdout))
+    except CybernormsError as exc:
+        _fail(exc)
+    records = union_rule_records(examples, documents, until=until)
+    scope = f"agreements signed up to {until}" if until is not None else "all annotated agreements"
+    view = Table(title=f"union rules on the annotated provisions of {scope}")
+    for column in ("label", "fired on", "carry the label", "do not", "precision"):
+        view.add_column(column)
+    for r in records:
+        view.add_row(r.label, str(r.fired), str(r.correct), str(r.wrong), f"{r.correct / r.fired:.3f}")
+    out.print(view)

@@ -267,7 +267,10 @@ def write_model_card(directory: Path, report: dict, config: dict, training: dict
         "on the temporal test: micro-F1 0.877 -> 0.882, macro-F1 0.825 -> 0.838, agreement F1 0.951 -> 0.959, "
         "bindingness end to end 0.760 -> 0.769 (0.879 -> 0.871 where labelled, as more provisions are labelled). "
         "Retraining moved `paperless_trading` from 0.55 to 0.35, `intermediary_liability` from 0.15 to 0.825 or its "
-        "cue rule, `electronic_transactions` from 0.725 to 0.6 or its cue rule.",
+        "cue rule, `electronic_transactions` from 0.725 to 0.6 or its cue rule. The internet-access and cryptography "
+        "phrases are the TPP family's drafting (CPTPP, USMCA), written from the taxonomy and knowledge of those "
+        "texts, not from a file here; the TPP (a hold-out agreement) shares that drafting, so its articles 14.10 "
+        "and 14.12, now `internet_access`, are no independent check of them.",
         "- The hold-out agreements' texts were never read for annotation, rules or phrases; lexicons and canonical "
         "phrasings were written from the taxonomy and the annotated (non-hold-out) agreements.",
     ]

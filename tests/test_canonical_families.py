@@ -67,8 +67,15 @@ def test_confidentiality_or_necessity_alone_is_no_privacy_safeguard(text: str, l
      "with suppliers of another Party on a commercial basis.", "en", "internet_access"),
     ("The Parties recognise that it is beneficial for consumers in their territories to be able to access and use "
      "services and applications of a consumer's choice available on the Internet.", "en", "internet_access"),
+    # US-style IP chapters limit "remedies available against" providers rather than naming "liability of service
+    # providers"; every such annotated provision up to 2012 (11) carries the label.
     ("Each Party shall provide for a legislative scheme to limit liability of, or remedies that may be available "
      "against service providers for infringements they do not control.", "en", "intermediary_liability"),
+    ("Each Party shall take appropriate measures to limit the liability of, or remedies available against, Internet "
+     "service providers for copyright infringement by the users of their online services.", "en",
+     "intermediary_liability"),
+    ("Cada Parte establecerá limitaciones en su legislación en relación con el alcance de los recursos disponibles "
+     "contra los proveedores de servicios por infracciones al derecho de autor.", "es", "intermediary_liability"),
 ])
 def test_canonical_drafting_families(text: str, lang: str, label: str) -> None:
     assert label in canonical_labels([text], [lang])[0]

@@ -18,6 +18,18 @@ from pipeline.nlp.canonical import canonical_labels
 from pipeline.nlp.commitment import makes_commitment
 
 
+
+def predict_with_default_model(articles: list[tuple[str, str, str]], *, features: int = 1) -> list:
+    """The shipped default model, loaded afresh, on English (id, text, heading) articles; it must have
+    been trained with at least `features` (the behaviour a test checks)."""
+    from pipeline.classify.base import ClassifierInput
+    from pipeline.classify.registry import load_classifier
+
+    load_classifier.cache_clear()
+    model = load_classifier("default")
+    assert model.features >= features
+    return model.predict([ClassifierInput(i, text, "en", heading) for i, text, heading in articles])
+
 def _co_occurring_cues(n: int = 400, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Columns 0 and 1 are the cue counts of labels A and B, column 2 a word. In this corpus B's
     cue always comes with label A (a cooperation article listing both topics), A's cue is noisy."""
@@ -98,9 +110,6 @@ def test_the_default_model_labels_a_single_topic_modern_article_with_its_topic()
     agreement). Model 1.2.0, whose regressions weighed every label's cues, gives the cybersecurity
     article `unsolicited_messages` and `personal_data_protection` too; before the canonical wording
     survived "including personal information", it gave the data-flow article no label."""
-    from pipeline.classify.base import ClassifierInput
-    from pipeline.classify.registry import load_classifier
-
     cybersecurity = (
         "1. The Parties recognise that threats to cybersecurity undermine confidence in digital trade. "
         "Accordingly, the Parties shall endeavour to:\n(a) build the capabilities of their national entities "
@@ -114,10 +123,8 @@ def test_the_default_model_labels_a_single_topic_modern_article_with_its_topic()
         "information, by electronic means if this activity is for the conduct of the business of a covered person.\n"
         "2. Nothing in this Article shall prevent a Party from adopting or maintaining a measure inconsistent with "
         "paragraph 1 that is necessary to achieve a legitimate public policy objective.")
-    load_classifier.cache_clear()
-    first, second = load_classifier("default").predict([
-        ClassifierInput("cyber", cybersecurity, "en", "Cybersecurity"),
-        ClassifierInput("flows", data_flows, "en", "Cross-Border Transfer of Information")])
+    first, second = predict_with_default_model([("cyber", cybersecurity, "Cybersecurity"),
+                                                ("flows", data_flows, "Cross-Border Transfer of Information")])
     # No label for a topic the article does not treat (ecommerce_general, for an article of a digital
     # chapter on confidence in digital trade, is arguable and allowed).
     assert "cybersecurity" in first.labels and set(first.labels) <= {"cybersecurity", "ecommerce_general"}
@@ -129,17 +136,12 @@ def test_paragraphs_numbered_inside_one_line_get_their_own_bindingness() -> None
     """Text whose line breaks were lost ("... digital trade. 2. Each Party shall ...") is still cut
     into its numbered paragraphs, so the binding paragraph is not averaged into its hortatory
     neighbours (written for this test, not taken from an agreement)."""
-    from pipeline.classify.base import ClassifierInput
-    from pipeline.classify.registry import load_classifier
-
     consumers = ("1. The Parties recognise the importance of protecting consumers from fraud and misleading conduct "
                  "when they buy goods and services over the internet. 2. Each Party shall adopt or maintain consumer "
                  "protection laws to proscribe fraudulent and deceptive commercial activities that cause harm to "
                  "consumers engaged in online commercial activities. 3. The Parties shall endeavour to cooperate on "
                  "consumer protection.")
-    load_classifier.cache_clear()
-    prediction, = load_classifier("default").predict([
-        ClassifierInput("consumers", consumers, "en", "Online Consumer Protection")])
+    prediction, = predict_with_default_model([("consumers", consumers, "Online Consumer Protection")])
     assert "online_consumer_protection" in prediction.labels
     assert [p.number for p in prediction.paragraphs] == ["1", "2", "3"]
     second = prediction.paragraphs[1]
@@ -150,6 +152,7 @@ def test_paragraphs_numbered_inside_one_line_get_their_own_bindingness() -> None
     assert prediction.paragraphs[0].bindingness == "hortatory"
     assert prediction.bindingness == "mixed"
     # Model 1.5.0 (features 5) keeps its cue-phrase placement: paragraph 1 carries nothing there.
+    from pipeline.classify.base import ClassifierInput
     from pipeline.classify.registry import MODELS_DIR
     from pipeline.classify.trained import TrainedClassifier
 
@@ -163,9 +166,6 @@ def test_a_topic_mentioned_in_passing_in_a_single_topic_article_gets_no_label() 
     """Features 7 (heading_rules.cue_rule_matrix): in an article titled by one topic, another topic's
     cue phrase alone ("online consumers", "electronic payments") is a passing mention, not a label;
     an article that lists topics for cooperation still gets each of them (written for this test)."""
-    from pipeline.classify.base import ClassifierInput
-    from pipeline.classify.registry import load_classifier
-
     cybersecurity = (
         "1. The Parties recognise that threats to cybersecurity undermine confidence in digital trade. 2. The "
         "Parties shall endeavour to: (a) build the capabilities of their national entities responsible for computer "
@@ -177,12 +177,8 @@ def test_a_topic_mentioned_in_passing_in_a_single_topic_article_gets_no_label() 
         "The Parties shall endeavour to exchange information and share experiences on regulations, policies and "
         "enforcement regarding digital trade, including online consumer protection, unsolicited commercial "
         "electronic messages, security in electronic communications and electronic payments.")
-    load_classifier.cache_clear()
-    model = load_classifier("default")
-    assert model.features >= 7
-    single, listing = model.predict([
-        ClassifierInput("cyber", cybersecurity, "en", "Cybersecurity | Digital Trade"),
-        ClassifierInput("coop", cooperation, "en", "Cooperation | Digital Trade")])
+    single, listing = predict_with_default_model([("cyber", cybersecurity, "Cybersecurity | Digital Trade"),
+                                                  ("coop", cooperation, "Cooperation | Digital Trade")], features=7)
     assert "cybersecurity" in single.labels
     assert not {"online_consumer_protection", "emerging_digital_tech"} & set(single.labels)
     assert {"online_consumer_protection", "unsolicited_messages", "emerging_digital_tech"} <= set(listing.labels)
@@ -193,19 +189,12 @@ def test_a_passing_mention_the_model_scores_in_the_middle_gets_no_label() -> Non
     personal data" in an article titled by another topic is a passing mention even where the model,
     not a cue phrase, scores it; under features 7 the default model of 1.7.0 labelled it
     `personal_data_protection` and `privacy_safeguard` (written for this test)."""
-    from pipeline.classify.base import ClassifierInput
-    from pipeline.classify.registry import load_classifier
-
     fintech = ("The Parties shall endeavour to promote cooperation between their financial technology industries, "
                "and to develop fintech solutions for business or financial sectors, including through the use of "
                "regulatory sandboxes, while taking into account the protection of personal data and the security "
                "of electronic payments.")
-    load_classifier.cache_clear()
-    model = load_classifier("default")
-    assert model.features >= 8
-    titled, untitled = model.predict([
-        ClassifierInput("fintech", fintech, "en", "Financial Technology Cooperation | Digital Economy"),
-        ClassifierInput("bare", fintech, "en", "")])
+    titled, untitled = predict_with_default_model(
+        [("fintech", fintech, "Financial Technology Cooperation | Digital Economy"), ("bare", fintech, "")], features=8)
     assert titled.labels == ("emerging_digital_tech",)
     assert 0.3 <= titled.scores.get("personal_data_protection", 0.0) < 0.9  # scored, yet not decided
     assert "emerging_digital_tech" in untitled.labels

@@ -198,3 +198,22 @@ def test_a_passing_mention_the_model_scores_in_the_middle_gets_no_label() -> Non
     assert titled.labels == ("emerging_digital_tech",)
     assert 0.3 <= titled.scores.get("personal_data_protection", 0.0) < 0.9  # scored, yet not decided
     assert "emerging_digital_tech" in untitled.labels
+
+
+def test_known_commitments_drafted_in_new_words_get_their_labels() -> None:
+    """Model 1.8.0 gave both of these no label: the transfer article's wording ("the transfer of
+    information across its borders") is in no cue phrase, and the localisation article's definition
+    paragraph made the whole article look like a definition to the cue rule (features 9)."""
+    transfer = ("1. The Parties acknowledge that each Party may have its own rules on the transfer of information.\n"
+                "2. Neither Party shall prohibit or restrict the transfer of information across its borders by "
+                "electronic means, including personal information, where this is done for the conduct of the "
+                "business of a covered person.")
+    localisation = ("1. For the purposes of this Article, \"data processing facility\" means a computer server or "
+                    "storage device used to process or store information for commercial use.\n"
+                    "2. Neither Party shall, as a condition for conducting business in its territory, require a "
+                    "covered person to use or establish a data processing facility in that Party's territory.")
+    got = predict_with_default_model([("transfer", transfer, "Cross-Border Transfer of Information | Digital Trade"),
+                                      ("localisation", localisation, "Data Processing Facilities | Digital Trade")],
+                                     features=9)
+    assert got[0].labels == ("cross_border_data_flows",) and got[0].bindingness == "hard"
+    assert got[1].labels == ("data_localization",) and got[1].bindingness == "hard"

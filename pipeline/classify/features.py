@@ -18,6 +18,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from pipeline.classify.base import ClassifierInput
 from pipeline.classify.lexicon import CueResult, cue_analysis, fast_cue_counts
 from pipeline.nlp.bindingness import clause_kinds
+from pipeline.nlp.concepts import concept_counts_many
 from pipeline.nlp.modality import KINDS as MODALITY_KINDS
 from pipeline.nlp.modality import modality_cues, rule_class
 from pipeline.nlp.paragraphs import PARAGRAPH_CLASSES, sentence_spans
@@ -42,13 +43,16 @@ def cached_cue_analysis(texts: list[str], langs: list[str]) -> list[CueResult]:
 
 class CueFeatures(TransformerMixin, BaseEstimator):
     """log(1 + number of cue matches) per taxonomy label (the lexicons' phrases, matched by
-    the phrase automaton; the spaCy matcher itself is kept for the decision rules).
+    the phrase automaton; the spaCy matcher itself is kept for the decision rules) and, with
+    `concepts` (models of features 9 on), the matches of the label's concept patterns
+    (pipeline.nlp.concepts).
 
     `labels` fixes the columns at training time, so a model keeps its feature layout when the
     taxonomy grows."""
 
-    def __init__(self, labels: tuple[str, ...] | None = None) -> None:
+    def __init__(self, labels: tuple[str, ...] | None = None, concepts: bool = False) -> None:
         self.labels = labels
+        self.concepts = concepts
 
     def fit(self, X: pd.DataFrame, y=None) -> CueFeatures:  # noqa: N803 - scikit-learn naming
         return self
@@ -58,9 +62,13 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         return tuple(labels) if labels else tuple(label for label in LABEL_IDS if label != "data_ownership")
 
     def transform(self, X: pd.DataFrame) -> sparse.csr_matrix:  # noqa: N803
-        counts = fast_cue_counts(list(X["text"]), list(X["lang"]))
+        texts, langs = list(X["text"]), list(X["lang"])
+        counts = fast_cue_counts(texts, langs)
         columns = self._columns()
         matrix = np.array([[c.get(label, 0) for label in columns] for c in counts], dtype=np.float32)
+        if getattr(self, "concepts", False):  # absent in models saved before features 9
+            found = concept_counts_many(texts, langs)
+            matrix += np.array([[c.get(label, 0) for label in columns] for c in found], dtype=np.float32)
         return sparse.csr_matrix(np.log1p(matrix).reshape(len(counts), len(columns)))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:

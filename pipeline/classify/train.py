@@ -15,11 +15,12 @@ from sklearn.pipeline import Pipeline
 
 from pipeline.classify.annotations import AnnotatedParagraph, AnnotatedProvision
 from pipeline.classify.features import BindingnessRuleFeatures, CueFeatures, ModalityFeatures, cached_cue_analysis
-from pipeline.classify.heading_rules import allowed_matrix, cue_rule_matrix, passing_mention_matrix
+from pipeline.classify.heading_rules import allowed_matrix, passing_mention_matrix
 from pipeline.classify.labelwise import OwnCueOneVsRest
-from pipeline.classify.trained import (LabelRule, TrainedClassifier, provision_frame, rule_cues_commit,
+from pipeline.classify.trained import (LabelRule, TrainedClassifier, cue_decisions, provision_frame,
                                       with_others_thresholds)
 from pipeline.nlp.canonical import canonical_labels
+from pipeline.nlp.concepts import concept_counts_many
 from pipeline.taxonomy import LABEL_IDS
 
 # A label needs this many positive provisions before a statistical model is trusted with it;
@@ -43,7 +44,7 @@ def build_labels_pipeline(model_labels: Sequence[str], seed: int = 0) -> Pipelin
     seeing only its own label's cue count (pipeline.classify.labelwise)."""
     features = ColumnTransformer([
         # First, so that the classifier finds label k's cue count in column k.
-        ("cues", CueFeatures(labels=LABEL_IDS), ["text", "lang"]),
+        ("cues", CueFeatures(labels=LABEL_IDS, concepts=True), ["text", "lang"]),
         ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.9, sublinear_tf=True,
                                   max_features=60_000, dtype=np.float32), "text"),
         ("heading", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32), "heading"),
@@ -188,9 +189,8 @@ def fit_classifier(examples: Sequence[AnnotatedProvision], version: str, seed: i
     model_allowed = allowed & passing_mention_matrix(list(frame["heading"]), full_calibrated)
     fallback = (global_threshold(truth[:, model_columns], calibrated * model_allowed[:, model_columns])
                 if model_labels else 0.5)
-    asks = rule_cues_commit(list(frame["text"]), list(frame["lang"]), cues)
-    cue = (np.column_stack([[label in c.counts and ok for c, ok in zip(cues, asks)] for label in LABEL_IDS])
-           & allowed & cue_rule_matrix(list(frame["heading"])))
+    texts, langs = list(frame["text"]), list(frame["lang"])
+    cue = cue_decisions(texts, langs, list(frame["heading"]), cues, concepts=concept_counts_many(texts, langs)) & allowed
     by_canonical = np.column_stack([[label in c for c in canonical] for label in LABEL_IDS]) & allowed
     rules = {}
     for k, label in enumerate(LABEL_IDS):

@@ -32,6 +32,7 @@ from pipeline.model import ParagraphPrediction, Prediction
 from pipeline.nlp.canonical import canonical_labels
 from pipeline.nlp.citations import join_article_suffixes, mask_cited_titles
 from pipeline.nlp.commitment import makes_commitment
+from pipeline.nlp.concepts import concept_counts_many
 from pipeline.nlp.lexicon import lexicon_language
 from pipeline.nlp.paragraphs import aggregate_bindingness, split_paragraphs
 from pipeline.nlp.screen import could_be_cyber, normalise_whitespace
@@ -54,9 +55,12 @@ _BATCH = 4096
 # by those with its cue phrases; 7: a sentence that makes GATS Article XIV apply is a privacy
 # safeguard (safeguards.applies_general_exceptions), and in an article titled by one topic only
 # that topic's cue phrases decide a label (heading_rules.cue_rule_matrix); 8: there, another
-# label's model score decides it only when nearly certain (heading_rules.passing_mention_matrix).
+# label's model score decides it only when nearly certain (heading_rules.passing_mention_matrix);
+# 9: a label's concept patterns (pipeline.nlp.concepts) count as its cues, in the model's cue
+# features and in the cue rules, and a provision commits when a sentence of any of its
+# paragraphs does (commitment.commitment_units: a definition paragraph no longer hides them).
 # A model records the features it was trained with and is always given the same ones.
-FEATURES = 8
+FEATURES = 9
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,16 +102,37 @@ def provision_frame(texts: Sequence[str], langs: Sequence[str | None],
 
 
 def rule_cues_commit(texts: Sequence[str], langs: Sequence[str], cues: Sequence[CueResult | None],
-                     features: int = FEATURES) -> list[bool]:
-    """Whether each provision's cue phrases may decide a label: from features 3 on, only where
-    the provision commits to something (a definitions article names every topic it defines)."""
+                     features: int = FEATURES, concepts: Sequence[dict[str, int]] | None = None) -> list[bool]:
+    """Whether each provision's cue phrases (or concept patterns) may decide a label: from
+    features 3 on, only where the provision commits to something (a definitions article names
+    every topic it defines); from 9 on, judged paragraph by paragraph (commitment_units)."""
     if features < 3:
         return [True] * len(texts)
-    rows = [i for i, c in enumerate(cues) if c is not None and c.counts]
+    concepts = concepts or [{}] * len(texts)
+    rows = [i for i, (c, k) in enumerate(zip(cues, concepts)) if (c is not None and c.counts) or k]
     asks = [False] * len(texts)
-    for i, commits in zip(rows, makes_commitment([texts[i] for i in rows], [langs[i] for i in rows])):
+    judged = makes_commitment([texts[i] for i in rows], [langs[i] for i in rows], by_paragraph=features >= 9)
+    for i, commits in zip(rows, judged):
         asks[i] = commits
     return asks
+
+
+def cue_decisions(texts: Sequence[str], langs: Sequence[str], headings: Sequence[str],
+                  cues: Sequence[CueResult | None], features: int = FEATURES,
+                  concepts: Sequence[dict[str, int]] | None = None) -> np.ndarray:
+    """n x labels: where a label's cue rule fires. Its cue phrases (from features 9 on, or its
+    concept patterns, pipeline.nlp.concepts) occur in a provision that commits to something and,
+    from features 7 on, in an article whose title does not name another topic
+    (heading_rules.cue_rule_matrix)."""
+    if features < 9 or concepts is None:
+        concepts = [{}] * len(texts)
+    asks = rule_cues_commit(texts, langs, cues, features, concepts)
+    found = [(set(c.counts) if c is not None else set()) | set(k) for c, k in zip(cues, concepts)]
+    matrix = np.array([[label in f and ok for label in LABEL_IDS] for f, ok in zip(found, asks)],
+                      dtype=bool).reshape(len(texts), len(LABEL_IDS))
+    if features >= 7:
+        matrix &= cue_rule_matrix(headings)
+    return matrix
 
 
 def with_others_thresholds(by_model: np.ndarray, by_rule: np.ndarray, scores: np.ndarray,
@@ -178,22 +203,20 @@ class TrainedClassifier:
             by_model &= passing_mention_matrix(frame["heading"].tolist(), scores)
         rule_labels = {label for label, rule in zip(LABEL_IDS, rules) if rule.strategy != "model"}
         hints = fast_cue_counts(texts, langs)
-        wanted = [i for i in range(n) if by_model[i].any() or rule_labels & hints[i].keys()]
+        concepts = concept_counts_many(texts, langs) if self.features >= 9 else None
+        wanted = [i for i in range(n) if by_model[i].any() or rule_labels & hints[i].keys()
+                  or (concepts is not None and rule_labels & concepts[i].keys())]
         cues: list[CueResult | None] = [None] * n
         for i, result in zip(wanted, cached_cue_analysis([texts[i] for i in wanted], [langs[i] for i in wanted])):
             cues[i] = result
         by_rule = np.zeros_like(by_model)
-        asks = rule_cues_commit(texts, langs, cues, self.features)
-        cue_may_decide = (cue_rule_matrix(frame["heading"].tolist()) if self.features >= 7
-                          else np.ones((n, len(LABEL_IDS)), dtype=bool))
+        cue_fires = cue_decisions(texts, langs, frame["heading"].tolist(), cues, self.features, concepts)
         for k, label in enumerate(LABEL_IDS):
             if rules[k].strategy == "model":
                 continue
-            cue = np.array([c is not None and label in c.counts and ok for c, ok in zip(cues, asks)], dtype=bool)
-            cue &= cue_may_decide[:, k]
-            by_rule[:, k] |= cue
+            by_rule[:, k] |= cue_fires[:, k]
             if label not in column:
-                scores[:, k] = cue.astype(float)
+                scores[:, k] = cue_fires[:, k].astype(float)
         canonical = canonical_labels(texts, langs, safeguards=self.features >= 2,
                                      general_exceptions=self.features >= 7)
         for k, label in enumerate(LABEL_IDS):

@@ -5,6 +5,11 @@ Issue 3's target: all ~41,000 articles in at most 15 s on a 2-core machine (one 
 loading included, parsing the XML excluded).
 
 Run:  .venv/bin/python benchmarks/classify_tota.py [--corpus ../shared/corpora/tota/xml] [--repeat 3]
+          [--compare models/norm-classifier/1.8.0]
+
+`--compare` also times another model in every round, right after the default one, so that a new
+model's cost is read against its predecessor's on the same machine state (the tokenizer pass is
+the baseline of record; the compared model tells what a model change itself costs).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "tota" / "xml")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "classify_tota.json")
+    parser.add_argument("--compare", type=Path, default=None, help="another model folder, timed in every round")
     args = parser.parse_args()
 
     items = []
@@ -48,7 +54,7 @@ def main() -> None:
 
     screened = sum(could_be_cyber(f"{item.text} {item.heading}") for item in items)
     load_before = os.getloadavg()[0]  # other work on the cores slows both passes, not always alike
-    classify_times, load_times, tokenizer_times, labelled = [], [], [], 0
+    classify_times, load_times, tokenizer_times, compare_times, labelled = [], [], [], [], 0
     for round_ in range(1, args.repeat + 1):
         nlp = spacy.blank("en")
         started = time.perf_counter()
@@ -64,6 +70,12 @@ def main() -> None:
         predictions = classifier.predict(items)
         classify_times.append(time.perf_counter() - started)
         labelled = sum(bool(p.labels) for p in predictions)
+        if args.compare:
+            features._CUE_CACHE.clear()
+            started = time.perf_counter()
+            load_classifier(str(args.compare)).predict(items)
+            compare_times.append(time.perf_counter() - started)
+            print(f"round {round_}: {args.compare.name} {compare_times[-1]:.2f} s")
         print(f"round {round_}: classify {classify_times[-1]:.2f} s (model load {load_times[-1]:.2f} s; "
               f"{classifier.version}, {screened:,} past the screen, {labelled:,} labelled), "
               f"tokenizer {tokenizer_times[-1]:.2f} s")
@@ -77,6 +89,12 @@ def main() -> None:
         "articles_per_second": round(len(items) / statistics.median(classify_times)),
         "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],  # before and after
     }
+    if compare_times:
+        result["compared_model"] = str(args.compare)
+        result["compared_seconds_median"] = round(statistics.median(compare_times), 2)
+        result["compared_to_tokenizer"] = round(statistics.median(compare_times) / statistics.median(tokenizer_times), 3)
+        # Per round, then the median: both models ran on the same machine state.
+        result["classify_to_compared"] = round(statistics.median(c / b for c, b in zip(classify_times, compare_times)), 3)
     print(json.dumps(result, indent=2))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n")

@@ -120,3 +120,21 @@ def test_an_inline_footnote_is_judged_on_its_own() -> None:
     units = commitment_units(text, by_paragraph=True)
     assert any(u.startswith("[For the purposes") for u in units)
     assert makes_commitment([text], ["en"], by_paragraph=True) == [True]
+
+
+def test_the_literal_gates_never_change_a_pattern_s_result(tota_dir: Path) -> None:
+    """Each pattern's `needs` only skips texts the pattern cannot match (checked on every annotated text)."""
+    from pipeline.nlp.concepts import concept_patterns
+    from pipeline.nlp.screen import normalise_whitespace
+
+    examples, _ = load_annotations(tota_dir, holdout=holdout_ids())
+    checked = 0
+    for e in examples:
+        patterns = concept_patterns(e.lang or "en")
+        lowered = normalise_whitespace(e.text).lower()
+        present = patterns.present(lowered)
+        for label_patterns in patterns.by_label.values():
+            for pattern in label_patterns:
+                assert pattern.count(lowered, present) == len(pattern.pattern.findall(lowered)), (e.heading, pattern)
+                checked += 1
+    assert checked > 100_000

@@ -16,9 +16,8 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from pipeline.classify.base import ClassifierInput
-from pipeline.classify.lexicon import CueResult, cue_analysis, fast_cue_counts
+from pipeline.classify.lexicon import CueResult, cue_analysis, fast_concept_counts, fast_cue_counts
 from pipeline.nlp.bindingness import clause_kinds
-from pipeline.nlp.concepts import concept_counts_many
 from pipeline.nlp.modality import KINDS as MODALITY_KINDS
 from pipeline.nlp.modality import modality_cues, rule_class
 from pipeline.nlp.paragraphs import PARAGRAPH_CLASSES, sentence_spans
@@ -67,7 +66,7 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         columns = self._columns()
         matrix = np.array([[c.get(label, 0) for label in columns] for c in counts], dtype=np.float32)
         if getattr(self, "concepts", False):  # absent in models saved before features 9
-            found = concept_counts_many(texts, langs)
+            found = fast_concept_counts(texts, langs)
             matrix += np.array([[c.get(label, 0) for label in columns] for c in found], dtype=np.float32)
         return sparse.csr_matrix(np.log1p(matrix).reshape(len(counts), len(columns)))
 

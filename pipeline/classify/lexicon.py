@@ -9,7 +9,7 @@ that the trained classifier uses as features and as rules for rare labels.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -21,6 +21,7 @@ from pipeline.classify.base import LEXICON_VERSION, ClassifierInput
 from pipeline.model import Bindingness, Prediction
 from pipeline.nlp import build_nlp
 from pipeline.nlp.components import doc_with_text
+from pipeline.nlp.concepts import concept_counts
 from pipeline.nlp.bindingness import provision_bindingness
 from pipeline.nlp.lexicon import LEXICON_LANGUAGES, instrument_names, label_cues, lexicon_language
 from pipeline.nlp.screen import PhraseScreen, could_be_cyber, normalise_whitespace, stands_alone
@@ -73,7 +74,7 @@ class LexiconClassifier:
 
 
 # Counts already found for (lang, text) inside `sharing_cue_counts()`; None outside it.
-_SHARED_COUNTS: ContextVar[dict[tuple[str, str], dict[str, int]] | None] = ContextVar("shared_cue_counts",
+_SHARED_COUNTS: ContextVar[dict[tuple[str, str, str], dict[str, int]] | None] = ContextVar("shared_cue_counts",
                                                                                       default=None)
 
 
@@ -97,15 +98,25 @@ def fast_cue_counts(texts: Sequence[str], langs: Sequence[str | None]) -> list[d
     as the spaCy matcher, matched between non-alphanumeric neighbours. Cheap enough to run on
     every screened provision as classifier features. (Inside `sharing_cue_counts()` the dicts
     may be shared between calls: read them, never change them.)"""
+    return _counted_once(texts, langs, "cues", _cue_counts)
+
+
+def fast_concept_counts(texts: Sequence[str], langs: Sequence[str | None]) -> list[dict[str, int]]:
+    """Concept-pattern matches per label (pipeline.nlp.concepts), shared like `fast_cue_counts`."""
+    return _counted_once(texts, langs, "concepts", concept_counts)
+
+
+def _counted_once(texts: Sequence[str], langs: Sequence[str | None], kind: str,
+                  count: Callable[[str, str], dict[str, int]]) -> list[dict[str, int]]:
     shared = _SHARED_COUNTS.get()
     counts = []
     for text, lang in zip(texts, langs):
         lang = lexicon_language(lang)
-        found = shared.get((lang, text)) if shared is not None else None
+        found = shared.get((kind, lang, text)) if shared is not None else None
         if found is None:
-            found = _cue_counts(text, lang)
+            found = count(text, lang)
             if shared is not None:
-                shared[(lang, text)] = found
+                shared[(kind, lang, text)] = found
         counts.append(found)
     return counts
 

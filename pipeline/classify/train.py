@@ -17,10 +17,10 @@ from pipeline.classify.annotations import AnnotatedParagraph, AnnotatedProvision
 from pipeline.classify.features import BindingnessRuleFeatures, CueFeatures, ModalityFeatures, cached_cue_analysis
 from pipeline.classify.heading_rules import allowed_matrix, passing_mention_matrix
 from pipeline.classify.labelwise import OwnCueOneVsRest
+from pipeline.classify.lexicon import fast_concept_counts
 from pipeline.classify.trained import (LabelRule, TrainedClassifier, cue_decisions, provision_frame,
                                       with_others_thresholds)
 from pipeline.nlp.canonical import canonical_labels
-from pipeline.nlp.concepts import concept_counts_many
 from pipeline.taxonomy import LABEL_IDS
 
 # A label needs this many positive provisions before a statistical model is trusted with it;
@@ -190,7 +190,7 @@ def fit_classifier(examples: Sequence[AnnotatedProvision], version: str, seed: i
     fallback = (global_threshold(truth[:, model_columns], calibrated * model_allowed[:, model_columns])
                 if model_labels else 0.5)
     texts, langs = list(frame["text"]), list(frame["lang"])
-    cue = cue_decisions(texts, langs, list(frame["heading"]), cues, concepts=concept_counts_many(texts, langs)) & allowed
+    cue = cue_decisions(texts, langs, list(frame["heading"]), cues, concepts=fast_concept_counts(texts, langs)) & allowed
     by_canonical = np.column_stack([[label in c for c in canonical] for label in LABEL_IDS]) & allowed
     rules = {}
     for k, label in enumerate(LABEL_IDS):

@@ -25,14 +25,13 @@ from pipeline.classify.base import ClassifierInput
 from pipeline.classify.features import cached_cue_analysis, items_on_topic
 from pipeline.classify.heading_rules import allowed_matrix, cue_rule_matrix, passing_mention_matrix
 from pipeline.classify.integrity import RETRAIN, TRUSTED_TYPES, check_types, pin, verify
-from pipeline.classify.lexicon import CueResult, fast_cue_counts, sharing_cue_counts
+from pipeline.classify.lexicon import CueResult, fast_concept_counts, fast_cue_counts, sharing_cue_counts
 from pipeline.classify.vocabularies import VOCABULARIES_FILE, put_back, vocabularies_taken_out
 from pipeline.errors import ModelError
 from pipeline.model import ParagraphPrediction, Prediction
 from pipeline.nlp.canonical import canonical_labels
 from pipeline.nlp.citations import join_article_suffixes, mask_cited_titles
 from pipeline.nlp.commitment import makes_commitment
-from pipeline.nlp.concepts import concept_counts_many
 from pipeline.nlp.lexicon import lexicon_language
 from pipeline.nlp.paragraphs import aggregate_bindingness, split_paragraphs
 from pipeline.nlp.screen import could_be_cyber, normalise_whitespace
@@ -203,7 +202,7 @@ class TrainedClassifier:
             by_model &= passing_mention_matrix(frame["heading"].tolist(), scores)
         rule_labels = {label for label, rule in zip(LABEL_IDS, rules) if rule.strategy != "model"}
         hints = fast_cue_counts(texts, langs)
-        concepts = concept_counts_many(texts, langs) if self.features >= 9 else None
+        concepts = fast_concept_counts(texts, langs) if self.features >= 9 else None
         wanted = [i for i in range(n) if by_model[i].any() or rule_labels & hints[i].keys()
                   or (concepts is not None and rule_labels & concepts[i].keys())]
         cues: list[CueResult | None] = [None] * n

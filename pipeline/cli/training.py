@@ -1,4 +1,4 @@
-"""`cybernorms train`, `evaluate` and `annotations`: the classifier and its annotations."""
+"""`cybernorms train`, `evaluate`, `annotations`, `union-rules` and `score-articles`: the classifier and its annotations."""
 
 from __future__ import annotations
 
@@ -190,3 +190,40 @@ def union_rules(
     for r in records:
         view.add_row(r.label, str(r.fired), str(r.correct), str(r.wrong), f"{r.correct / r.fired:.3f}")
     out.print(view)
+
+
+@app.command("score-articles")
+def score_articles(
+    articles: Annotated[Path, typer.Argument(help="JSON lines of hand-coded articles (id, heading, text, lang, labels, "
+                                                  "bindingness); see corpora/written/README.md.")],
+    model: Annotated[str, typer.Option(help="'default' (newest trained model), 'lexicon', or a model folder.")] = "default",
+    seed: Annotated[int, typer.Option(help="Random seed of the bootstrap.")] = 0,
+    output: Annotated[Optional[Path], typer.Option(help="Also write the full report (with every wrong article) as JSON here.")] = None,
+) -> None:
+    """Score a model on articles coded by hand outside ToTA: micro/macro F1 and bindingness, with 95% bootstrap
+    intervals over articles, and the articles it gets wrong."""
+    from pipeline.classify.coded_articles import coded_articles_report, read_coded_articles
+    from pipeline.classify.registry import load_classifier
+
+    try:
+        coded = read_coded_articles(articles)
+        report = coded_articles_report(load_classifier(model), coded, seed=seed)
+    except CybernormsError as exc:
+        _fail(exc)
+    if output:
+        output.write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    view = Table(title=f"{articles.name}: {report['articles']} articles ({report['labelled_articles']} labelled), "
+                       f"model {report['model_version']}; 95% bootstrap intervals over articles")
+    for column in ("micro-F1", "precision", "recall", "macro-F1", "bindingness (end to end)", "bindingness (where labelled)"):
+        view.add_column(column)
+    view.add_row(_interval(report, "micro_f1"), f"{report['micro_precision']:.3f}", f"{report['micro_recall']:.3f}",
+                 _interval(report, "macro_f1"), _interval(report, "bindingness_accuracy"),
+                 _interval(report, "bindingness_accuracy_when_labelled"))
+    out.print(view)
+    wrong = Table(title=f"{len(report['wrong'])} articles coded differently")
+    for column in ("id", "heading", "coded", "predicted"):
+        wrong.add_column(column)
+    for row in report["wrong"]:
+        wrong.add_row(row["id"], row["heading"][:50], f"{', '.join(row['labels']) or '-'} ({row['bindingness']})",
+                      f"{', '.join(row['predicted_labels']) or '-'} ({row['predicted_bindingness']})")
+    out.print(wrong)

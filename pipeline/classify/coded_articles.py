@@ -27,6 +27,7 @@ from pipeline.errors import SourceError
 from pipeline.taxonomy import LABEL_IDS
 
 BINDINGNESS = ("hard", "soft", "mixed")
+FORMAT = "one JSON object per line with id, heading, text, lang, labels and bindingness (corpora/written/README.md)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ def read_coded_articles(path: Path) -> list[CodedArticle]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(path, f"cannot read the coded articles ({exc})") from exc
+        raise SourceError(path, f"cannot read the coded articles ({exc})", "pass a UTF-8 JSON-lines file") from exc
     articles: list[CodedArticle] = []
     seen: set[str] = set()
     for number, line in enumerate(lines, start=1):
@@ -54,26 +55,26 @@ def read_coded_articles(path: Path) -> list[CodedArticle]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise SourceError(where, f"not JSON ({exc.msg})") from exc
+            raise SourceError(where, f"not JSON ({exc.msg})", FORMAT) from exc
         if not isinstance(row, dict):
-            raise SourceError(where, "expected a JSON object per line")
+            raise SourceError(where, "expected a JSON object per line", FORMAT)
         article = _coded_article(row, where)
         if article.id in seen:
-            raise SourceError(where, f"article id {article.id!r} appears twice")
+            raise SourceError(where, f"article id {article.id!r} appears twice", "give each article its own id")
         seen.add(article.id)
         articles.append(article)
     if not articles:
-        raise SourceError(path, "no coded articles in the file")
+        raise SourceError(path, "no coded articles in the file", FORMAT)
     return articles
 
 
 def _coded_article(row: dict, where: str) -> CodedArticle:
     missing = [key for key in ("id", "text", "labels") if key not in row]
     if missing:
-        raise SourceError(where, f"missing {', '.join(missing)}", "each line needs id, text, labels and bindingness")
+        raise SourceError(where, f"missing {', '.join(missing)}", FORMAT)
     labels = row["labels"]
     if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
-        raise SourceError(where, "labels must be a list of label ids")
+        raise SourceError(where, "labels must be a list of label ids", "e.g. [\"cross_border_data_flows\"], or [] for none")
     unknown = sorted(set(labels) - set(LABEL_IDS))
     if unknown:
         raise SourceError(where, f"unknown label ids {unknown}", "see ../shared/taxonomy.md")
@@ -83,7 +84,7 @@ def _coded_article(row: dict, where: str) -> CodedArticle:
     if not labels and bindingness is not None:
         raise SourceError(where, "bindingness given for an article with no label", "use null")
     if not isinstance(row["text"], str) or not row["text"].strip():
-        raise SourceError(where, "empty text")
+        raise SourceError(where, "empty text", "give the article's text")
     return CodedArticle(str(row["id"]), str(row.get("heading") or ""), row["text"], str(row.get("lang") or "en"),
                         frozenset(labels), bindingness)
 

@@ -17,7 +17,6 @@ Aho-Corasick pass finds which literals a text holds; a pattern whose needs are n
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -79,7 +78,3 @@ def concept_counts(text: str, lang: str | None) -> dict[str, int]:
         if hits:
             found[label] = hits
     return found
-
-
-def concept_counts_many(texts: Sequence[str], langs: Sequence[str | None]) -> list[dict[str, int]]:
-    return [concept_counts(text, lang) for text, lang in zip(texts, langs)]

@@ -10,6 +10,8 @@ Run:  .venv/bin/python benchmarks/classify_tota.py [--corpus ../shared/corpora/t
 `--compare` also times another model in every round, right after the default one, so that a new
 model's cost is read against its predecessor's on the same machine state (the tokenizer pass is
 the baseline of record; the compared model tells what a model change itself costs).
+`--compare-sklearn-tfidf` times, in every round, the default model with scikit-learn's own TF-IDF
+transform instead of pipeline.classify.fast_tfidf (the same predictions; what the fast path saves).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "classify_tota.json")
     parser.add_argument("--compare", type=Path, default=None, help="another model folder, timed in every round")
+    parser.add_argument("--compare-sklearn-tfidf", action="store_true",
+                        help="also time the default model with scikit-learn's TF-IDF transform, in every round")
     args = parser.parse_args()
 
     items = []
@@ -47,7 +51,7 @@ def main() -> None:
 
     import spacy
 
-    from pipeline.classify import features
+    from pipeline.classify import fast_tfidf, features
     from pipeline.classify.registry import load_classifier
 
     from pipeline.nlp.screen import could_be_cyber
@@ -55,6 +59,7 @@ def main() -> None:
     screened = sum(could_be_cyber(f"{item.text} {item.heading}") for item in items)
     load_before = os.getloadavg()[0]  # other work on the cores slows both passes, not always alike
     classify_times, load_times, tokenizer_times, compare_times, labelled = [], [], [], [], 0
+    plain_times: list[float] = []
     for round_ in range(1, args.repeat + 1):
         nlp = spacy.blank("en")
         started = time.perf_counter()
@@ -76,6 +81,15 @@ def main() -> None:
             load_classifier(str(args.compare)).predict(items)
             compare_times.append(time.perf_counter() - started)
             print(f"round {round_}: {args.compare.name} {compare_times[-1]:.2f} s")
+        if args.compare_sklearn_tfidf:
+            load_classifier.cache_clear()
+            features._CUE_CACHE.clear()
+            started = time.perf_counter()
+            plain = load_classifier("default")
+            with fast_tfidf.removed(plain.pipelines()):
+                plain.predict(items)
+            plain_times.append(time.perf_counter() - started)
+            print(f"round {round_}: with scikit-learn's TF-IDF transform {plain_times[-1]:.2f} s")
         print(f"round {round_}: classify {classify_times[-1]:.2f} s (model load {load_times[-1]:.2f} s; "
               f"{classifier.version}, {screened:,} past the screen, {labelled:,} labelled), "
               f"tokenizer {tokenizer_times[-1]:.2f} s")
@@ -95,6 +109,10 @@ def main() -> None:
         result["compared_to_tokenizer"] = round(statistics.median(compare_times) / statistics.median(tokenizer_times), 3)
         # Per round, then the median: both models ran on the same machine state.
         result["classify_to_compared"] = round(statistics.median(c / b for c, b in zip(classify_times, compare_times)), 3)
+    if plain_times:
+        result["sklearn_tfidf_seconds_median"] = round(statistics.median(plain_times), 2)
+        result["sklearn_tfidf_to_tokenizer"] = round(statistics.median(plain_times) / statistics.median(tokenizer_times), 3)
+        result["classify_to_sklearn_tfidf"] = round(statistics.median(c / b for c, b in zip(classify_times, plain_times)), 3)
     print(json.dumps(result, indent=2))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n")

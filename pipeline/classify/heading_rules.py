@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -78,7 +78,11 @@ def _title_topics() -> dict[str, re.Pattern[str]]:
 
 def title_topic(heading: str) -> str | None:
     """The one label whose topic the article's own title names (`data/title_topics.json`), if exactly one."""
-    title = heading.split("|")[0]
+    return _topic_of_title(heading.split("|")[0])
+
+
+@lru_cache(maxsize=65_536)  # a corpus repeats its titles; each costs a search per label's pattern
+def _topic_of_title(title: str) -> str | None:
     named = [label for label, pattern in _title_topics().items() if pattern.search(title)]
     return named[0] if len(named) == 1 else None
 

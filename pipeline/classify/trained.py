@@ -22,6 +22,7 @@ import skops.io as sio
 from skops.io.exceptions import UntrustedTypesFoundException
 
 from pipeline.classify.base import ClassifierInput
+from pipeline.classify import fast_tfidf
 from pipeline.classify.features import cached_cue_analysis, items_on_topic
 from pipeline.classify.heading_rules import allowed_matrix, cue_rule_matrix, passing_mention_matrix
 from pipeline.classify.integrity import RETRAIN, TRUSTED_TYPES, check_types, pin, verify
@@ -326,12 +327,17 @@ class TrainedClassifier:
         return frame.assign(text=[cut if cut is not None else text for cut, text in zip(narrowed, texts)])
 
     # -- persistence -----------------------------------------------------------------------
-    def save(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
+    def pipelines(self) -> dict:
+        """The scikit-learn pipelines by the names they are saved under."""
         models = {"labels": self.labels_model, "bindingness": self.bindingness_model}
         if self.paragraph_model is not None:
             models["paragraphs"] = self.paragraph_model
-        with vocabularies_taken_out(models) as vocabularies:
+        return models
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        models = self.pipelines()
+        with vocabularies_taken_out(models) as vocabularies, fast_tfidf.removed(models):
             sio.dump(models, directory / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         (directory / VOCABULARIES_FILE).write_text(json.dumps(vocabularies, ensure_ascii=False) + "\n",
                                                    encoding="utf-8")
@@ -367,6 +373,7 @@ class TrainedClassifier:
             except ValueError as exc:
                 raise ModelError(f"{vocabularies_path}: not readable JSON: {exc}") from exc
         put_back(bundle, vocabularies, vocabularies_path)
+        fast_tfidf.install(bundle)
         rules = {label: LabelRule(**{**rule, "calibration": tuple(rule["calibration"]) if rule.get("calibration") else None})
                  for label, rule in config["rules"].items()}
         return cls(bundle["labels"], bundle["bindingness"], config["model_labels"], rules, config["version"],

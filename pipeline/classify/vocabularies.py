@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 VOCABULARIES_FILE = "vocabularies.json"
 
 
-def _vectorizers(models: Mapping[str, Pipeline]) -> Iterator[tuple[str, TfidfVectorizer]]:
+def vectorizers(models: Mapping[str, Pipeline]) -> Iterator[tuple[str, TfidfVectorizer]]:
+    """Each TF-IDF vectorizer of the models' feature steps, keyed "<model>/<transformer>"."""
     for model_name, pipeline in models.items():
         for name, transformer, _columns in pipeline.named_steps["features"].transformers_:
             if isinstance(transformer, TfidfVectorizer):
@@ -36,7 +37,7 @@ def _vectorizers(models: Mapping[str, Pipeline]) -> Iterator[tuple[str, TfidfVec
 def vocabularies_taken_out(models: Mapping[str, Pipeline]) -> Iterator[dict[str, list[str]]]:
     """Each vectorizer's terms in column order; inside the block the vectorizers hold no
     vocabulary (so that an archive written there stores none), after it they are as before."""
-    taken = {key: (vectorizer, vectorizer.vocabulary_) for key, vectorizer in _vectorizers(models)}
+    taken = {key: (vectorizer, vectorizer.vocabulary_) for key, vectorizer in vectorizers(models)}
     try:
         for vectorizer, _vocabulary in taken.values():
             vectorizer.vocabulary_ = {}
@@ -49,15 +50,15 @@ def vocabularies_taken_out(models: Mapping[str, Pipeline]) -> Iterator[dict[str,
 def put_back(models: Mapping[str, Pipeline], vocabularies: Mapping[str, list[str]] | None, source: Path) -> None:
     """Give each vectorizer its terms again (None: the archive kept them); a clear error if
     they are missing or do not fit the model."""
-    vectorizers = dict(_vectorizers(models))
+    found = dict(vectorizers(models))
     if vocabularies is None:
-        if not all(len(v.vocabulary_) == len(v.idf_) for v in vectorizers.values()):
+        if not all(len(v.vocabulary_) == len(v.idf_) for v in found.values()):
             raise ModelError(f"{source}: missing, and the model archive holds no vocabularies either")
         return
-    if set(vectorizers) != set(vocabularies):
+    if set(found) != set(vocabularies):
         raise ModelError(f"{source}: holds vocabularies for {sorted(vocabularies)}, "
-                         f"the model has vectorizers {sorted(vectorizers)}")
-    for key, vectorizer in vectorizers.items():
+                         f"the model has vectorizers {sorted(found)}")
+    for key, vectorizer in found.items():
         terms = vocabularies[key]
         if len(terms) != len(vectorizer.idf_) or len(set(terms)) != len(terms):
             raise ModelError(f"{source}: the {key} vocabulary has {len(terms)} terms "

@@ -71,3 +71,24 @@ def test_the_default_model_labels_a_general_exceptions_article() -> None:
     assert model.features >= 7
     assert "privacy_safeguard" in model.predict([article])[0].labels
     assert TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.6.0").features == 6
+
+
+# GATS Article XIV written out as some ToTA texts hold it: the space at each printed line break is lost.
+JOINED = ("nothing in this Chapter shall beconstrued to prevent the adoption or enforcement by eitherParty of measures: "
+          "(c) necessary to secure compliance with laws orregulations which are not inconsistent with theprovisions of "
+          "this Chapter including thoserelating to: (i) the prevention of deceptive and fraudulentpractices or to deal "
+          "with the effects of adefault on services contracts; (ii) the protection of the privacy of individualsin relation to "
+          "the processing anddissemination of personal data and theprotection of confidentiality of individualrecords "
+          "and accounts")
+
+
+def test_general_exceptions_written_out_with_lost_spaces_from_features_10() -> None:
+    assert privacy_safeguards([JOINED], ["en"]) == [False]  # the tokens no longer match
+    assert privacy_safeguards([JOINED], ["en"], joined_words=True) == [True]
+    assert canonical_labels([JOINED], ["en"], joined_words=False) == [frozenset()]
+    assert canonical_labels([JOINED], ["en"]) == [frozenset({"privacy_safeguard"})]
+    variant = "(ii) the protection of the privacy of theindividual in relation to the processing anddissemination of personal data"
+    assert privacy_safeguards([variant], ["en"], joined_words=True) == [True]
+    # Words that merely touch are no safeguard: the squeezed wording must be there whole.
+    near = "the privacy of individuals is a matter for each Party; the processing of goods and dissemination of data"
+    assert privacy_safeguards([near], ["en"], joined_words=True) == [False]

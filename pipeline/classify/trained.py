@@ -58,9 +58,12 @@ _BATCH = 4096
 # label's model score decides it only when nearly certain (heading_rules.passing_mention_matrix);
 # 9: a label's concept patterns (pipeline.nlp.concepts) count as its cues, in the model's cue
 # features and in the cue rules, and a provision commits when a sentence of any of its
-# paragraphs does (commitment.commitment_units: a definition paragraph no longer hides them).
+# paragraphs does (commitment.commitment_units: a definition paragraph no longer hides them);
+# 10: the self-contained wording of a privacy safeguard (GATS Article XIV(c)(ii) written out) is
+# also found with the spaces the source text lost ("the privacy of individualsin relation to the
+# processing anddissemination of personal data": safeguards.privacy_safeguards, `joined_words`).
 # A model records the features it was trained with and is always given the same ones.
-FEATURES = 9
+FEATURES = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +221,7 @@ class TrainedClassifier:
             if label not in column:
                 scores[:, k] = cue_fires[:, k].astype(float)
         canonical = canonical_labels(texts, langs, safeguards=self.features >= 2,
-                                     general_exceptions=self.features >= 7)
+                                     general_exceptions=self.features >= 7, joined_words=self.features >= 10)
         for k, label in enumerate(LABEL_IDS):
             if rules[k].canonical:
                 by_rule[:, k] |= np.array([label in found for found in canonical], dtype=bool)

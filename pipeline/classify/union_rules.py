@@ -40,7 +40,7 @@ def union_rule_records(examples: Sequence[AnnotatedProvision], documents: dict[s
               if until is None or (signing_year(documents[e.annotation.source_id]) or until + 1) <= until]
     frame = provision_frame([e.text for e in chosen], [e.lang for e in chosen], features=features)
     found = canonical_labels(frame["text"].tolist(), frame["lang"].tolist(), safeguards=features >= 2,
-                             general_exceptions=features >= 7)
+                             general_exceptions=features >= 7, joined_words=features >= 10)
     records = []
     for label in LABEL_IDS:
         hits = [label in e.annotation.labels for e, labels in zip(chosen, found) if label in labels]

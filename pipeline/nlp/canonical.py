@@ -41,11 +41,12 @@ def _matcher(lang: str) -> tuple[spacy.language.Language, PhraseRules, PhraseScr
     return nlp, PhraseRules(nlp, phrases_by_label), screen
 
 
-def canonical_labels(texts: Sequence[str], langs: Sequence[str | None], *,
-                     safeguards: bool = True, general_exceptions: bool = True) -> list[frozenset[str]]:
+def canonical_labels(texts: Sequence[str], langs: Sequence[str | None], *, safeguards: bool = True,
+                     general_exceptions: bool = True, joined_words: bool = True) -> list[frozenset[str]]:
     """The labels each text commits to in canonical wording; with `safeguards`, also
     `privacy_safeguard` where a sentence carves privacy law out (pipeline.nlp.safeguards) and,
-    with `general_exceptions` too, where one makes GATS Article XIV apply."""
+    with `general_exceptions` too, where one makes GATS Article XIV apply; with `joined_words`,
+    where a safeguard's self-contained wording occurs with spaces lost."""
     results: list[frozenset[str]] = [frozenset()] * len(texts)
     by_lang: dict[str, list[int]] = {}
     for i, lang in enumerate(langs):
@@ -75,7 +76,8 @@ def canonical_labels(texts: Sequence[str], langs: Sequence[str | None], *,
             found.update(label for label, sentence in candidates if sentence in committing)
             results[i] = frozenset(found)
     if safeguards:
-        for i, carved_out in enumerate(privacy_safeguards(texts, langs, general_exceptions=general_exceptions)):
+        carve_outs = privacy_safeguards(texts, langs, general_exceptions=general_exceptions, joined_words=joined_words)
+        for i, carved_out in enumerate(carve_outs):
             if carved_out:
                 results[i] |= {"privacy_safeguard"}
     return results

@@ -58,17 +58,39 @@ def applies_general_exceptions(sentence: str) -> bool:
                 and not _OTHER_PARAGRAPHS.search(sentence))
 
 
+@cache
+def _self_contained_without_spaces(lang: str) -> tuple[str, ...]:
+    data = _load(f"safeguards_{lang}.json")
+    return tuple(squeezed(phrase) for phrase in data["self_contained"] + data["self_contained_any_spacing"])
+
+
+def squeezed(text: str) -> str:
+    """The lower-cased text without whitespace."""
+    return "".join(text.lower().split())
+
+
 def privacy_safeguards(texts: Sequence[str], langs: Sequence[str | None], *,
-                       general_exceptions: bool = False) -> list[bool]:
+                       general_exceptions: bool = False, joined_words: bool = False) -> list[bool]:
     """Whether each text has a sentence naming privacy or personal data inside a carve-out, or one
     whose wording is such a carve-out by itself ("confidentiality of messages"); with
-    `general_exceptions`, also a sentence that makes GATS Article XIV apply."""
+    `general_exceptions`, also a sentence that makes GATS Article XIV apply; with `joined_words`,
+    also such self-contained wording with its spaces lost.
+
+    ToTA's texts of some agreements lost the space at each printed line break ("the privacy of
+    individualsin relation to the processing anddissemination of personal data"): the tokens no
+    longer match, but the wording without spaces does. Only the self-contained wordings are read
+    so, each long and specific enough that no other text spells it without spaces."""
     found = [False] * len(texts)
     for i, (text, lang) in enumerate(zip(texts, langs)):
         if general_exceptions and "XIV" in text and any(
                 applies_general_exceptions(sentence) for sentence in _SENTENCE_END.split(text)):
             found[i] = True
             continue
+        if joined_words:
+            without_spaces = squeezed(text)
+            if any(phrase in without_spaces for phrase in _self_contained_without_spaces(lexicon_language(lang))):
+                found[i] = True
+                continue
         nlp, rules, screen = _rules(lexicon_language(lang))
         if not screen.hits(normalise_whitespace(text.lower())):
             continue  # most texts never name privacy: no spaCy

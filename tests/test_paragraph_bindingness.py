@@ -17,6 +17,7 @@ from pipeline.classify.evaluate import (
     Outcomes,
     ProvisionOutcome,
     bootstrap_intervals,
+    cross_validation_scope,
     error_rows,
     metrics,
     temporal_split,
@@ -292,6 +293,17 @@ def test_temporal_split_trains_on_the_past_and_tests_on_2013_to_2016() -> None:
     train, test = temporal_split([_example(k) for k in documents], documents)
     assert [e.annotation.source_id for e in train] == ["1"]
     assert [e.annotation.source_id for e in test] == ["2", "3"]
+
+
+def test_a_development_split_cross_validates_only_on_what_it_may_see() -> None:
+    documents = {"1": _document("1", date(2009, 5, 1)), "2": _document("2", date(2012, 12, 31)),
+                 "3": _document("3", date(2013, 1, 1)), "4": _document("4", date(2016, 7, 1)),
+                 "5": _document("5", None)}
+    examples = [_example(k) for k in documents]
+    shipped = cross_validation_scope(examples, documents, 2016)
+    assert [e.annotation.source_id for e in shipped] == ["1", "2", "3", "4", "5"]  # the card's figure, as before
+    development = cross_validation_scope(examples, documents, 2012)
+    assert [e.annotation.source_id for e in development] == ["1", "2"]  # no 2013-2016 test agreement
 
 
 def test_error_rows_list_every_false_positive_false_negative_and_bindingness_error() -> None:

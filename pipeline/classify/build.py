@@ -21,6 +21,7 @@ from pipeline.classify.evaluate import (
     TEST_UNTIL,
     TRAIN_UNTIL,
     cross_validate,
+    cross_validation_scope,
     error_rows,
     evaluate_split,
     screen_recall,
@@ -48,7 +49,9 @@ def evaluate_model(corpus_dir: Path, holdout_file: Path, *, folds: int = OUTER_F
 
     `errors`, when given, receives every false positive, false negative and bindingness error
     of both evaluations. Another split (train to 2009, test 2010-2012) is a development split: it
-    tests on agreements that the shipped model's own temporal split trains on."""
+    tests on agreements that the shipped model's own temporal split trains on, and its
+    cross-validation, like its test, stays within agreements signed up to `test_until`, so that
+    neither its figures nor its error listing show the 2013-2016 test agreements."""
     if not train_until < test_from <= test_until:
         raise CybernormsError(f"temporal split: need train-until < test-from <= test-until, got {train_until}, "
                               f"{test_from}, {test_until}")
@@ -63,7 +66,7 @@ def evaluate_model(corpus_dir: Path, holdout_file: Path, *, folds: int = OUTER_F
     temporal = evaluate_split(train, test, paragraphs, documents, seed=seed, name="temporal")
     if on_step:
         on_step(1, steps)
-    grouped = cross_validate(examples, documents, paragraphs, folds=folds, seed=seed,
+    grouped = cross_validate(cross_validation_scope(examples, documents, test_until), documents, paragraphs, folds=folds, seed=seed,
                              on_fold=(lambda done, total: on_step(done + 1, steps)) if on_step else None)
     if errors is not None:
         errors.extend(error_rows(temporal.trained, documents, "temporal"))

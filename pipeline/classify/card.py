@@ -304,6 +304,20 @@ def write_model_card(directory: Path, report: dict, config: dict, training: dict
         "classifier and to the other sets, re-coded blind with 40 of 40 label sets equal), scored once: micro-F1 "
         "0.870 -> 0.931 (precision 0.872, recall 1.000), macro-F1 0.871 -> 0.962, bindingness end to end "
         "0.889 -> 0.963; its errors are five labels given for passing mentions.",
+        "- Model 1.10.0 (features 10): a privacy safeguard's self-contained wording (GATS Article XIV(c)(ii) written "
+        "out, \"individual records and accounts\", ...) is also found where the text lost its spaces at the printed "
+        "line breaks (\"the privacy of individualsin relation to the processing anddissemination of personal data\"; "
+        "compared without whitespace, `safeguards.privacy_safeguards(joined_words=True)`). Why: grouped "
+        "cross-validation over the agreements signed up to 2012 (the development split's own, `cybernorms evaluate "
+        "--train-until 2009 --test-from 2010 --test-until 2012`, which no longer cross-validates over the 2013-2016 "
+        "test agreements) missed general-exceptions articles of agreements whose ToTA text lost those spaces. The "
+        "reading adds 15 annotated provisions up to 2012 that the token matcher missed, all 15 labelled "
+        "`privacy_safeguard`; that cross-validation went from micro-F1 0.934 to 0.936, `privacy_safeguard` recall "
+        "0.924 -> 0.943, bindingness end to end 0.852 -> 0.858. Everything else is as in 1.9.0: retraining chose the "
+        "same decision rules, the temporal and grouped figures above are 1.9.0's to the last digit, and 1.10.0 "
+        "labels every ToTA article as 1.9.0 does (the 15 provisions were labelled by the model already, having "
+        "been trained on): the reading matters for agreements the model has not seen. Written sets C and E "
+        "score as with 1.9.0.",
         "- The hold-out agreements' texts were never read for annotation, rules or phrases; lexicons and canonical "
         "phrasings were written from the taxonomy and the annotated (non-hold-out) agreements.",
     ]

@@ -227,9 +227,24 @@ def temporal_split(examples: Sequence[AnnotatedProvision], documents: dict[str, 
                    test_until: int = TEST_UNTIL) -> tuple[list[AnnotatedProvision], list[AnnotatedProvision]]:
     """Provisions of agreements signed up to `train_until`, and of those signed in [test_from, test_until]."""
     years = {source_id: signing_year(document) for source_id, document in documents.items()}
-    train = [e for e in examples if (years[e.annotation.source_id] or 9999) <= train_until]
     test = [e for e in examples if test_from <= (years[e.annotation.source_id] or 0) <= test_until]
-    return train, test
+    return signed_until(examples, documents, train_until), test
+
+
+def signed_until(examples: Sequence[AnnotatedProvision], documents: dict[str, Document],
+                 until: int) -> list[AnnotatedProvision]:
+    """Provisions of agreements signed up to `until` (an agreement without a date is not)."""
+    years = {source_id: signing_year(document) for source_id, document in documents.items()}
+    return [e for e in examples if (years[e.annotation.source_id] or 9999) <= until]
+
+
+def cross_validation_scope(examples: Sequence[AnnotatedProvision], documents: dict[str, Document],
+                           test_until: int) -> list[AnnotatedProvision]:
+    """What grouped cross-validation runs on beside a temporal split testing up to `test_until`: with
+    the shipped split, every annotated agreement; with a development split (one that ends before
+    TEST_UNTIL), only the agreements it may see, so that neither its figures nor its error listing
+    show the test agreements of the shipped split."""
+    return list(examples) if test_until >= TEST_UNTIL else signed_until(examples, documents, test_until)
 
 
 def screen_recall(examples: Sequence[AnnotatedProvision]) -> dict:

@@ -75,7 +75,7 @@ def evaluate(
     train_until: Annotated[Optional[int], typer.Option(
         help="Temporal split: train on agreements signed up to this year (default 2012). Another split "
              "(e.g. --train-until 2009 --test-from 2010 --test-until 2012) is for development: it keeps the "
-             "2013-2016 test agreements out of sight.")] = None,
+             "2013-2016 test agreements out of sight, in its cross-validation and error listing too.")] = None,
     test_from: Annotated[Optional[int], typer.Option(
         help="Temporal split: test on agreements signed from this year (default 2013) ...")] = None,
     test_until: Annotated[Optional[int], typer.Option(help="... up to this year (default 2016).")] = None,

@@ -59,14 +59,27 @@ def applies_general_exceptions(sentence: str) -> bool:
 
 
 @cache
-def _self_contained_without_spaces(lang: str) -> tuple[str, ...]:
+def _self_contained_without_spaces(lang: str) -> tuple[tuple[str, str], ...]:
+    """(its longest word, the wording without whitespace) for each self-contained wording: a text
+    without that word cannot hold the wording, however its spaces were lost, and is not squeezed."""
     data = _load(f"safeguards_{lang}.json")
-    return tuple(squeezed(phrase) for phrase in data["self_contained"] + data["self_contained_any_spacing"])
+    return tuple((max(phrase.split(), key=len), squeezed(phrase))
+                 for phrase in data["self_contained"] + data["self_contained_any_spacing"])
 
 
 def squeezed(text: str) -> str:
     """The lower-cased text without whitespace."""
     return "".join(text.lower().split())
+
+
+def _holds_squeezed(lowered: str, wordings: tuple[tuple[str, str], ...]) -> bool:
+    without_spaces = None
+    for word, wording in wordings:
+        if word in lowered:
+            without_spaces = without_spaces if without_spaces is not None else squeezed(lowered)
+            if wording in without_spaces:
+                return True
+    return False
 
 
 def privacy_safeguards(texts: Sequence[str], langs: Sequence[str | None], *,
@@ -86,11 +99,9 @@ def privacy_safeguards(texts: Sequence[str], langs: Sequence[str | None], *,
                 applies_general_exceptions(sentence) for sentence in _SENTENCE_END.split(text)):
             found[i] = True
             continue
-        if joined_words:
-            without_spaces = squeezed(text)
-            if any(phrase in without_spaces for phrase in _self_contained_without_spaces(lexicon_language(lang))):
-                found[i] = True
-                continue
+        if joined_words and _holds_squeezed(text.lower(), _self_contained_without_spaces(lexicon_language(lang))):
+            found[i] = True
+            continue
         nlp, rules, screen = _rules(lexicon_language(lang))
         if not screen.hits(normalise_whitespace(text.lower())):
             continue  # most texts never name privacy: no spaCy

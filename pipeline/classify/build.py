@@ -66,7 +66,8 @@ def evaluate_model(corpus_dir: Path, holdout_file: Path, *, folds: int = OUTER_F
     temporal = evaluate_split(train, test, paragraphs, documents, seed=seed, name="temporal")
     if on_step:
         on_step(1, steps)
-    grouped = cross_validate(cross_validation_scope(examples, documents, test_until), documents, paragraphs, folds=folds, seed=seed,
+    grouped = cross_validate(cross_validation_scope(examples, documents, test_until), documents, paragraphs,
+                             folds=folds, seed=seed,
                              on_fold=(lambda done, total: on_step(done + 1, steps)) if on_step else None)
     if errors is not None:
         errors.extend(error_rows(temporal.trained, documents, "temporal"))

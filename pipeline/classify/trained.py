@@ -21,8 +21,8 @@ import pandas as pd
 import skops.io as sio
 from skops.io.exceptions import UntrustedTypesFoundException
 
-from pipeline.classify.base import ClassifierInput
 from pipeline.classify import fast_tfidf
+from pipeline.classify.base import ClassifierInput
 from pipeline.classify.features import cached_cue_analysis, items_on_topic
 from pipeline.classify.heading_rules import allowed_matrix, cue_rule_matrix, passing_mention_matrix
 from pipeline.classify.integrity import RETRAIN, TRUSTED_TYPES, check_types, pin, verify

@@ -181,8 +181,8 @@ def test_a_model_is_given_the_features_it_was_trained_with(saved_model: Path) ->
     middling model score still decides it), 1.8.0 features 8 (cue phrases only, no concept patterns), 1.9.0
     features 9 (no safeguard wording with lost spaces); a model trained now
     records features 10."""
-    assert json.loads((saved_model / "config.json").read_text())["features"] == 10
-    assert TrainedClassifier.load(saved_model).features == 10
+    assert json.loads((saved_model / "config.json").read_text())["features"] == 11
+    assert TrainedClassifier.load(saved_model).features == 11
     assert TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.9.0").features == 9
     assert TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.7.0").features == 7
     assert TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.8.0").features == 8

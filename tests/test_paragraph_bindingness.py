@@ -22,6 +22,7 @@ from pipeline.classify.evaluate import (
     metrics,
     temporal_split,
 )
+from pipeline.classify.features import ModalityFeatures
 from pipeline.classify.train import choose_rule, fit_calibration, global_threshold
 from pipeline.classify.trained import LabelRule, provision_frame
 from pipeline.errors import CybernormsError
@@ -105,6 +106,29 @@ def test_unnumbered_article_is_split_into_sentences_not_at_abbreviations() -> No
 ])
 def test_rule_class_follows_the_taxonomy(text: str, lang: str, expected: str) -> None:
     assert rule_class(modality_cues([text], lang)[0]) == expected
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("The customs administrations, in implementing initiatives which provide for paperless trading, shall take "
+     "into account the methods agreed by the World Customs Organization.", "en"),
+    ("Las autoridades aduaneras tomarán en cuenta las normas internacionales.", "es"),
+])
+def test_shall_take_into_account_is_binding_for_new_paragraph_models_and_weak_for_older_ones(text: str,
+                                                                                            lang: str) -> None:
+    assert rule_class(modality_cues([text], lang)[0]) == "weak"
+    assert rule_class(modality_cues([text], lang, take_into_account_binding=True)[0]) == "binding"
+    # Qualified, it is still hortatory either way.
+    qualified = "Each Party shall endeavour to take into account international standards."
+    assert rule_class(modality_cues([qualified], take_into_account_binding=True)[0]) == "hortatory"
+    frame = provision_frame([text], [lang])
+    new = ModalityFeatures(sentences=True, take_into_account_binding=True).transform(frame).toarray()[0]
+    old = ModalityFeatures(sentences=True)
+    del old.take_into_account_binding  # as unpickled from a model saved before the parameter existed
+    names = list(ModalityFeatures(sentences=True).get_feature_names_out())
+    as_old = dict(zip(names, old.transform(frame).toarray()[0]))
+    as_new = dict(zip(names, new))
+    assert as_old["rule_weak"] == 1 and as_old["rule_binding"] == 0
+    assert as_new["rule_binding"] == 1 and as_new["rule_weak"] == 0 and as_new["sentences_binding"] > 0
 
 
 def test_shall_inside_shall_endeavour_is_not_counted_as_binding() -> None:

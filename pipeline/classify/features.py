@@ -102,10 +102,14 @@ class ModalityFeatures(TransformerMixin, BaseEstimator):
     class (`sentence_classes`): "Each Party shall adopt a framework. In developing it, each Party
     should take into account ..." has a binding sentence beside a hortatory one, which the
     annotators code `binding`, while the paragraph-wide rule class only sees that a hortatory
-    cue occurs."""
+    cue occurs.
 
-    def __init__(self, sentences: bool = False) -> None:
+    With `take_into_account_binding` (model features 11), "shall take into account" counts as
+    binding, not weak (modality.modality_cues)."""
+
+    def __init__(self, sentences: bool = False, take_into_account_binding: bool = False) -> None:
         self.sentences = sentences
+        self.take_into_account_binding = take_into_account_binding
 
     def fit(self, X: pd.DataFrame, y=None) -> ModalityFeatures:  # noqa: N803
         return self
@@ -113,18 +117,23 @@ class ModalityFeatures(TransformerMixin, BaseEstimator):
     def _by_sentence(self) -> bool:
         return bool(getattr(self, "sentences", False))  # absent in models saved before it existed
 
+    def _take_into_account_binding(self) -> bool:
+        return bool(getattr(self, "take_into_account_binding", False))  # likewise
+
     def transform(self, X: pd.DataFrame) -> sparse.csr_matrix:  # noqa: N803
         rows: list[list[float]] = [[] for _ in range(len(X))]
         positions: dict[str, list[int]] = {}
         for i, lang in enumerate(X["lang"]):
             positions.setdefault(lang, []).append(i)
         for lang, indices in positions.items():
-            for i, cues in zip(indices, modality_cues([X["text"].iat[i] for i in indices], lang)):
+            texts = [X["text"].iat[i] for i in indices]
+            binding = self._take_into_account_binding()
+            for i, cues in zip(indices, modality_cues(texts, lang, take_into_account_binding=binding)):
                 kind = rule_class(cues)
                 rows[i] = ([float(np.log1p(cues.counts.get(k, 0))) for k in MODALITY_KINDS]
                            + [float(kind == c) for c in PARAGRAPH_CLASSES])
             if self._by_sentence():
-                for i, counts in zip(indices, sentence_classes([X["text"].iat[i] for i in indices], lang)):
+                for i, counts in zip(indices, sentence_classes(texts, lang, take_into_account_binding=binding)):
                     rows[i] += [float(np.log1p(counts.get(c, 0))) for c in PARAGRAPH_CLASSES]
         return sparse.csr_matrix(np.array(rows, dtype=np.float32).reshape(len(X), len(self.get_feature_names_out())))
 
@@ -140,7 +149,7 @@ class ModalityFeatures(TransformerMixin, BaseEstimator):
 _LIST_ITEM = re.compile(r"(?<=[:;])(?:\s+(?:and|or|y|o))?\s+\((?:[a-z]|[ivx]{1,4})\)\s")
 
 
-def sentence_classes(texts: Sequence[str], lang: str) -> list[dict[str, int]]:
+def sentence_classes(texts: Sequence[str], lang: str, *, take_into_account_binding: bool = False) -> list[dict[str, int]]:
     """How many of each text's sentences, and list items within them, the modality rules class
     binding, weak, hortatory or neither. An item without a modal verb of its own takes the class
     of the sentence's opening words ("each Party shall:"), so a qualifier in one item ("(c) to the
@@ -155,7 +164,7 @@ def sentence_classes(texts: Sequence[str], lang: str) -> list[dict[str, int]]:
                 units.append(sentence[cuts[k]:cuts[k + 1]])
     counts: list[dict[str, int]] = [{} for _ in texts]
     opening = "neither"
-    for (i, first), cues in zip(owners, modality_cues(units, lang)):
+    for (i, first), cues in zip(owners, modality_cues(units, lang, take_into_account_binding=take_into_account_binding)):
         kind = rule_class(cues)
         if first:
             opening = kind

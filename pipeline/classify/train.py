@@ -223,7 +223,7 @@ def build_paragraph_pipeline(seed: int = 0) -> Pipeline:
                                   dtype=np.float32), "text"),
         # No character n-grams: the modality rules already carry the inflected modal verbs
         # ("procurarán", "endeavours"), and the n-grams cost a third of classification time.
-        ("modality", ModalityFeatures(sentences=True), ["text", "lang"]),
+        ("modality", ModalityFeatures(sentences=True, take_into_account_binding=True), ["text", "lang"]),
     ])
     classifier = LogisticRegression(C=2.0, class_weight="balanced", max_iter=3000, random_state=seed)
     return Pipeline([("features", features), ("classifier", classifier)])

@@ -61,9 +61,11 @@ _BATCH = 4096
 # paragraphs does (commitment.commitment_units: a definition paragraph no longer hides them);
 # 10: the self-contained wording of a privacy safeguard (GATS Article XIV(c)(ii) written out) is
 # also found with the spaces the source text lost ("the privacy of individualsin relation to the
-# processing anddissemination of personal data": safeguards.privacy_safeguards, `joined_words`).
+# processing anddissemination of personal data": safeguards.privacy_safeguards, `joined_words`);
+# 11: the paragraph model reads "shall take into account" as binding, not weak, as the annotators
+# code it (features.ModalityFeatures.take_into_account_binding, pickled with the model).
 # A model records the features it was trained with and is always given the same ones.
-FEATURES = 10
+FEATURES = 11
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,11 +107,14 @@ class PhraseRules:
 
 
 @cache
-def _matcher(lang: str) -> tuple[spacy.language.Language, PhraseRules]:
+def _matcher(lang: str, take_into_account_binding: bool = False) -> tuple[spacy.language.Language, PhraseRules]:
     code = lexicon_language(lang)
     nlp = spacy.blank(code)
     data = _load(f"modality_{code}.json")
-    rules = PhraseRules(nlp, {kind: data.get(kind, []) for kind in KINDS})
+    phrases = {kind: data.get(kind, []) for kind in KINDS}
+    if not take_into_account_binding:
+        phrases["weak"] = phrases["weak"] + data.get("weak_take_into_account", [])
+    rules = PhraseRules(nlp, phrases)
     suffixes = data.get("binding_suffixes")
     if suffixes:
         rules.add_word_rule("binding", _ends_with(nlp.vocab, suffixes, min_length=6))
@@ -127,9 +130,17 @@ def _ends_with(vocab, suffixes: list[str], *, min_length: int) -> Callable[[str]
     return lambda word: len(word) >= min_length and bool(is_alpha(word)) and ending.search(lower(word)) is not None
 
 
-def modality_cues(texts: Sequence[str], lang: str | None = "en") -> list[ModalityCues]:
-    """The cue counts of each text (one paragraph each)."""
-    nlp, matcher = _matcher(lexicon_language(lang))
+def modality_cues(texts: Sequence[str], lang: str | None = "en", *,
+                  take_into_account_binding: bool = False) -> list[ModalityCues]:
+    """The cue counts of each text (one paragraph each).
+
+    "Shall take into account" international standards is a weak process duty to paragraph models
+    trained before model features 11; with `take_into_account_binding` it is an ordinary "shall",
+    as the annotators code it: the taxonomy calls it weak only in dialogue articles, and every
+    blind re-labelling sample coded the customs clause "shall take into account the methods
+    agreed by the World Customs Organization" binding. (The label rules only ask whether a text
+    commits to something, which either reading says it does.)"""
+    nlp, matcher = _matcher(lexicon_language(lang), take_into_account_binding)
     results = []
     for doc in nlp.tokenizer.pipe(texts, batch_size=256):
         spans = matcher(doc)

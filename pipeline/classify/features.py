@@ -125,9 +125,9 @@ class ModalityFeatures(TransformerMixin, BaseEstimator):
         positions: dict[str, list[int]] = {}
         for i, lang in enumerate(X["lang"]):
             positions.setdefault(lang, []).append(i)
+        binding = self._take_into_account_binding()
         for lang, indices in positions.items():
             texts = [X["text"].iat[i] for i in indices]
-            binding = self._take_into_account_binding()
             for i, cues in zip(indices, modality_cues(texts, lang, take_into_account_binding=binding)):
                 kind = rule_class(cues)
                 rows[i] = ([float(np.log1p(cues.counts.get(k, 0))) for k in MODALITY_KINDS]

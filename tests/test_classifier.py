@@ -179,10 +179,11 @@ def test_a_model_is_given_the_features_it_was_trained_with(saved_model: Path) ->
     features 4 (labels whatever the heading), 1.5.0 features 5 (labels placed on paragraphs by cue
     phrases only), 1.6.0 features 6 (no GATS Article XIV rule), 1.7.0 features 7 (a passing mention's
     middling model score still decides it), 1.8.0 features 8 (cue phrases only, no concept patterns), 1.9.0
-    features 9 (no safeguard wording with lost spaces); a model trained now
-    records features 10."""
-    assert json.loads((saved_model / "config.json").read_text())["features"] == 11
-    assert TrainedClassifier.load(saved_model).features == 11
+    features 9 (no safeguard wording with lost spaces), 1.11.0 features 11 (run-together words left as
+    they are); a model trained now records features 12."""
+    assert json.loads((saved_model / "config.json").read_text())["features"] == 12
+    assert TrainedClassifier.load(saved_model).features == 12
+    assert TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.11.0").features == 11
     assert TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.9.0").features == 9
     assert TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.7.0").features == 7
     assert TrainedClassifier.load(MODELS_DIR / "norm-classifier" / "1.8.0").features == 8

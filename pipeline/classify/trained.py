@@ -36,6 +36,7 @@ from pipeline.nlp.commitment import makes_commitment
 from pipeline.nlp.lexicon import lexicon_language
 from pipeline.nlp.paragraphs import aggregate_bindingness, split_paragraphs
 from pipeline.nlp.screen import could_be_cyber, normalise_whitespace
+from pipeline.nlp.spacing import split_run_together_words
 from pipeline.nlp.topics import topics_named
 from pipeline.taxonomy import LABEL_IDS
 
@@ -63,9 +64,11 @@ _BATCH = 4096
 # also found with the spaces the source text lost ("the privacy of individualsin relation to the
 # processing anddissemination of personal data": safeguards.privacy_safeguards, `joined_words`);
 # 11: the paragraph model reads "shall take into account" as binding, not weak, as the annotators
-# code it (features.ModalityFeatures.take_into_account_binding, pickled with the model).
+# code it (features.ModalityFeatures.take_into_account_binding, pickled with the model);
+# 12: English words the source text ran together are split again ("realizingpaperless trading":
+# pipeline.nlp.spacing).
 # A model records the features it was trained with and is always given the same ones.
-FEATURES = 11
+FEATURES = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,15 +97,20 @@ class LabelRule:
 def provision_frame(texts: Sequence[str], langs: Sequence[str | None],
                     headings: Sequence[str] | None = None, *, features: int = FEATURES) -> pd.DataFrame:
     """The model's input columns; from features 2 on, without the titles of cited articles
-    (pipeline.nlp.citations); from 4 on, with "XIV bis" written as one word."""
+    (pipeline.nlp.citations); from 4 on, with "XIV bis" written as one word; from 12 on, with the
+    English words the source ran together split again (pipeline.nlp.spacing)."""
+    languages = [lexicon_language(lang) for lang in langs]
     if features >= 4:
         clean = lambda t: join_article_suffixes(normalise_whitespace(mask_cited_titles(t)))  # noqa: E731
     elif features >= 2:
         clean = lambda t: normalise_whitespace(mask_cited_titles(t))  # noqa: E731
     else:
         clean = normalise_whitespace
-    return pd.DataFrame({"text": [clean(t) for t in texts],
-                         "lang": [lexicon_language(lang) for lang in langs],
+    cleaned = [clean(t) for t in texts]
+    if features >= 12:
+        cleaned = [split_run_together_words(t) if lang == "en" else t for t, lang in zip(cleaned, languages)]
+    return pd.DataFrame({"text": cleaned,
+                         "lang": languages,
                          "heading": [normalise_whitespace(h) for h in headings] if headings else [""] * len(texts)})
 
 

@@ -1,0 +1,60 @@
+"""Run-together English words split again for the classifier (pipeline/nlp/spacing.py)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.classify.trained import provision_frame
+from pipeline.nlp.spacing import split_run_together_words, split_word
+
+
+def test_words_the_source_ran_together_are_split_again() -> None:
+    text = ("The Parties shall review the progress made in realizingpaperless trading. To this end, a "
+            "Partyshallnot impose customsdutiesonelectronic transmissions, and theParties shall makecooperative "
+            "efforts on conformityassessment.")
+    assert split_run_together_words(text) == (
+        "The Parties shall review the progress made in realizing paperless trading. To this end, a "
+        "Party shall not impose customs duties on electronic transmissions, and the Parties shall make cooperative "
+        "efforts on conformity assessment.")
+
+
+def test_rare_glued_pairs_are_split_but_words_in_their_own_right_are_not() -> None:
+    # The web counts of "theother" or "crossborder" are low but not zero.
+    assert split_word("theother") == ("the", "other")
+    assert split_word("crossborder") == ("cross", "border")
+    for word in ("cannot", "thereto", "whereof", "persevere", "subheading", "phytosanitary", "interoperability",
+                 "telecommunications", "cryptographic", "checkpoints"):
+        assert split_word(word) == (word,), word
+
+
+def test_acronyms_foreign_and_rare_words_are_not_cut_into_fragments() -> None:
+    for word in ("CARIFORUM", "rectifications", "handtekening", "Gemeinschaften", "puolesta", "agroindustrial"):
+        assert split_word(word) == (word,), word
+
+
+def test_the_lexicons_words_are_never_split_and_may_be_parts() -> None:
+    for word in ("fintech", "ecommerce", "cybersecurity", "paperless"):
+        assert split_word(word) == (word,), word
+    assert split_word("topaperless") == ("to", "paperless")
+
+
+def test_capitals_are_kept_where_the_split_falls() -> None:
+    assert split_run_together_words("theParties and THEPARTIES") == "the Parties and THE PARTIES"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abcdeghilmnoprstuyABP .,;:()\n1-")), max_size=80))
+def test_only_spaces_are_added(text: str) -> None:
+    split = split_run_together_words(text)
+    assert split.replace(" ", "") == text.replace(" ", "")
+    assert len(split) >= len(text)
+
+
+def test_the_classifier_reads_split_english_text_from_features_12_on() -> None:
+    texts = ["a Partyshallnot impose customsdutiesonelectronic transmissions",
+             "una Partenoimpondrá derechosaduaneros"]
+    new = provision_frame(texts, ["en", "es"], features=12)
+    assert new["text"].tolist() == ["a Party shall not impose customs duties on electronic transmissions",
+                                    "una Partenoimpondrá derechosaduaneros"]  # wordsegment is English only
+    assert provision_frame(texts, ["en", "es"], features=11)["text"].tolist() == texts

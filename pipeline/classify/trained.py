@@ -108,7 +108,9 @@ def provision_frame(texts: Sequence[str], langs: Sequence[str | None],
         clean = normalise_whitespace
     cleaned = [clean(t) for t in texts]
     if features >= 12:
-        cleaned = [split_run_together_words(t) if lang == "en" else t for t, lang in zip(cleaned, languages)]
+        english = [i for i, lang in enumerate(languages) if lang == "en"]
+        for i, text in zip(english, split_run_together_words([cleaned[i] for i in english])):
+            cleaned[i] = text
     return pd.DataFrame({"text": cleaned,
                          "lang": languages,
                          "heading": [normalise_whitespace(h) for h in headings] if headings else [""] * len(texts)})

@@ -55,6 +55,7 @@ def main() -> None:
     from pipeline.classify import fast_tfidf, features
     from pipeline.classify.registry import load_classifier
 
+    from pipeline.nlp import spacing
     from pipeline.nlp.screen import could_be_cyber
 
     screened = sum(could_be_cyber(f"{item.text} {item.heading}") for item in items)
@@ -66,6 +67,7 @@ def main() -> None:
     def run_default() -> None:
         load_classifier.cache_clear()
         features._CUE_CACHE.clear()  # no help from a previous run
+        spacing.split_word.cache_clear()  # nor from its judgements of run-together words (the counts stay read)
         started = time.perf_counter()
         state["classifier"] = load_classifier("default")
         load_times.append(time.perf_counter() - started)
@@ -82,6 +84,7 @@ def main() -> None:
     def run_sklearn_tfidf() -> None:
         load_classifier.cache_clear()
         features._CUE_CACHE.clear()
+        spacing.split_word.cache_clear()
         started = time.perf_counter()
         plain = load_classifier("default")
         with fast_tfidf.removed(plain.pipelines()):

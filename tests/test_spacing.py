@@ -5,6 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.classify.base import ClassifierInput
+from pipeline.classify.registry import MODELS_DIR, load_classifier
 from pipeline.classify.trained import provision_frame
 from pipeline.nlp.spacing import split_run_together_words as split_texts
 from pipeline.nlp.spacing import split_word
@@ -64,3 +66,40 @@ def test_the_classifier_reads_split_english_text_from_features_12_on() -> None:
     assert new["text"].tolist() == ["a Party shall not impose customs duties on electronic transmissions",
                                     "una Partenoimpondrá derechosaduaneros"]  # wordsegment is English only
     assert provision_frame(texts, ["en", "es"], features=11)["text"].tolist() == texts
+
+
+CLAUSES = [
+    "No Party shall impose customs duties on electronic transmissions between a person of one Party and a person "
+    "of the other Party.",
+    "Each Party shall endeavour to accept electronic versions of trade administration documents as the legal "
+    "equivalent of the paper versions of those documents.",
+    "Each Party shall adopt or maintain measures regarding unsolicited commercial electronic messages sent to "
+    "the users of electronic commerce.",
+    "Each Party shall adopt or maintain a legal framework that provides for the protection of the personal "
+    "information of the users of electronic commerce.",
+]
+
+
+def without_every_other_space(text: str) -> str:
+    """The text as a tight PDF layout loses it: every second space gone."""
+    words = text.split(" ")
+    return "".join(word + ("" if i % 2 == 0 else " ") for i, word in enumerate(words)).strip()
+
+
+def test_the_default_model_labels_a_clause_that_lost_its_spaces_as_the_clause_itself() -> None:
+    """From model 1.12.0 (features 12) the classifier reads run-together words split again, so a clause
+    whose extraction lost every second space gets the labels of the clause as written; model 1.11.0,
+    which reads the runs as they are, does not (the check can fail)."""
+    glued = [without_every_other_space(clause) for clause in CLAUSES]
+    assert all("customsduties" in g or "electronicversions" in g or "electronic" in g for g in glued)
+
+    def labels(model, texts: list[str]) -> list[tuple[str, ...]]:
+        return [p.labels for p in model.predict([ClassifierInput(f"c{i}", t) for i, t in enumerate(texts)])]
+
+    default = load_classifier()
+    assert default.features >= 12
+    as_written = labels(default, CLAUSES)
+    assert all(as_written)
+    assert labels(default, glued) == as_written
+    older = load_classifier(str(MODELS_DIR / "norm-classifier" / "1.11.0"))
+    assert labels(older, glued) != as_written

@@ -27,6 +27,7 @@ time (benchmarks/classify_tota.py measures the whole classification).
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import math
 import re
@@ -122,19 +123,22 @@ def _most_likely_pieces(word: str, counts: WordCounts) -> list[str]:
     low (10 / (total * 10 ** length)) that its reading would only win where no known word fits, and
     such a reading is refused anyway (its parts must all be common words)."""
     known, lexicon, score = counts.rank, counts.lexicon, counts.log_probability
-    best = [0.0] + [-math.inf] * len(word)
-    start_of = [0] * (len(word) + 1)
-    for end in range(1, len(word) + 1):
-        for start in range(max(0, end - _LONGEST_PIECE), end):
+    length = len(word)
+    best = [0.0] + [-math.inf] * length
+    start_of = [0] * (length + 1)
+    for start in range(length):  # every piece ending at `start` came before: best[start] is final
+        base = best[start]
+        if base == -math.inf:
+            continue
+        for end in range(start + 1, min(length, start + _LONGEST_PIECE) + 1):
             piece = word[start:end]
-            if best[start] == -math.inf or (piece not in known and piece not in lexicon):
-                continue
-            candidate = best[start] + score(piece)
-            if candidate > best[end]:
-                best[end], start_of[end] = candidate, start
+            if piece in known or piece in lexicon:
+                candidate = base + score(piece)
+                if candidate > best[end]:
+                    best[end], start_of[end] = candidate, start
     if best[-1] == -math.inf:
         return [word]
-    pieces, end = [], len(word)
+    pieces, end = [], length
     while end > 0:
         pieces.append(word[start_of[end]:end])
         end = start_of[end]
@@ -165,26 +169,28 @@ def split_run_together_words(texts: Sequence[str]) -> list[str]:
     Few texts hold such a run, and the screened ToTA articles hold half a million runs of letters:
     calling anything per run, or even finding the runs of every text with a regex, costs more than
     the splitting. So the runs are found once in the texts' distinct whitespace-separated tokens,
-    each distinct run is judged once, and a pyahocorasick automaton of the runs that split picks,
-    in one pass over each text, the few texts to rewrite."""
+    each distinct run is judged once, a pyahocorasick automaton of the runs that split finds the
+    tokens that hold one, and only the texts with such a token are rewritten."""
     counts = word_counts()
-    lowered = [text.lower() for text in texts]
-    distinct: set[str] = set()
-    for text in lowered:
-        distinct.update(text.split())
-    splitting = [run for run in set(_RUN.findall(" ".join(distinct)))
-                 if not counts.is_word(run) and len(split_word(run)) > 1]
+    tokens = [text.lower().split() for text in texts]
+    distinct = list(set().union(*tokens))
+    joined = " ".join(distinct)
+    splitting = [run for run in set(_RUN.findall(joined)) if not counts.is_word(run) and len(split_word(run)) > 1]
     if not splitting:
         return list(texts)
     automaton = ahocorasick.Automaton()
     for run in splitting:
         automaton.add_word(run, run)
     automaton.make_automaton()
-    return [_split_found_runs(text, low, automaton) for text, low in zip(texts, lowered)]
+    token_starts = list(itertools.accumulate((len(token) + 1 for token in distinct[:-1]), initial=0))
+    holding = {distinct[bisect.bisect_right(token_starts, last) - 1] for last, _ in automaton.iter(joined)}
+    return [_split_found_runs(text, automaton) if not holding.isdisjoint(text_tokens) else text
+            for text, text_tokens in zip(texts, tokens)]
 
 
-def _split_found_runs(text: str, lowered: str, automaton: ahocorasick.Automaton) -> str:
+def _split_found_runs(text: str, automaton: ahocorasick.Automaton) -> str:
     """`text` with the automaton's runs split where they stand as whole runs of letters."""
+    lowered = text.lower()
     if len(lowered) != len(text):  # lower() changed the length (a rare Unicode letter): no offsets
         return _RUN.sub(lambda match: " ".join(split_word(match.group())), text)
     pieces, done = [], 0

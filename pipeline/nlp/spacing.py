@@ -172,8 +172,11 @@ def split_run_together_words(texts: Sequence[str]) -> list[str]:
     each distinct run is judged once, a pyahocorasick automaton of the runs that split finds the
     tokens that hold one, and only the texts with such a token are rewritten."""
     counts = word_counts()
-    tokens = [text.lower().split() for text in texts]
-    distinct = list(set().union(*tokens))
+    lowered = [text.lower() for text in texts]
+    distinct_tokens: set[str] = set()
+    for text in lowered:
+        distinct_tokens.update(text.split())
+    distinct = list(distinct_tokens)
     joined = " ".join(distinct)
     splitting = [run for run in set(_RUN.findall(joined)) if not counts.is_word(run) and len(split_word(run)) > 1]
     if not splitting:
@@ -184,8 +187,8 @@ def split_run_together_words(texts: Sequence[str]) -> list[str]:
     automaton.make_automaton()
     token_starts = list(itertools.accumulate((len(token) + 1 for token in distinct[:-1]), initial=0))
     holding = {distinct[bisect.bisect_right(token_starts, last) - 1] for last, _ in automaton.iter(joined)}
-    return [_split_found_runs(text, automaton) if not holding.isdisjoint(text_tokens) else text
-            for text, text_tokens in zip(texts, tokens)]
+    return [_split_found_runs(text, automaton) if not holding.isdisjoint(low.split()) else text
+            for text, low in zip(texts, lowered)]
 
 
 def _split_found_runs(text: str, automaton: ahocorasick.Automaton) -> str:

@@ -9,11 +9,21 @@ from pipeline.classify.base import ClassifierInput
 from pipeline.classify.registry import MODELS_DIR, load_classifier
 from pipeline.classify.trained import provision_frame
 from pipeline.nlp.spacing import split_run_together_words as split_texts
-from pipeline.nlp.spacing import split_word
+from pipeline.nlp.spacing import split_word, word_counts
 
 
 def split_run_together_words(text: str) -> str:
     return split_texts([text])[0]
+
+
+def test_the_word_counts_are_read_as_ranks_of_a_file_sorted_by_count() -> None:
+    """WordCounts tells frequent and common words by rank: that holds only while wordsegment's
+    unigram file lists its words from the most frequent down."""
+    counts = word_counts()
+    numbers = [float(count) for count in counts._counts]
+    assert numbers == sorted(numbers, reverse=True)
+    assert 0 < counts.common_until < counts.frequent_until < len(numbers)
+    assert numbers[counts.frequent_until - 1] > 60_000 >= numbers[counts.frequent_until]
 
 
 def test_words_the_source_ran_together_are_split_again() -> None:

@@ -55,8 +55,16 @@ def main() -> None:
     from pipeline.classify import fast_tfidf, features
     from pipeline.classify.registry import load_classifier
 
-    from pipeline.nlp import spacing
+    from pipeline.nlp import modality, spacing
     from pipeline.nlp.screen import could_be_cyber
+
+    def forget_caches() -> None:
+        """No run gets help from a previous one: not the cue rules' results, the modality cues of
+        sentences, nor the judgements of run-together words (the word counts stay read)."""
+        load_classifier.cache_clear()
+        features._CUE_CACHE.clear()
+        modality.clear_cache()
+        spacing.split_word.cache_clear()
 
     screened = sum(could_be_cyber(f"{item.text} {item.heading}") for item in items)
     load_before = os.getloadavg()[0]  # other work on the cores slows both passes, not always alike
@@ -65,9 +73,7 @@ def main() -> None:
     state: dict = {}
 
     def run_default() -> None:
-        load_classifier.cache_clear()
-        features._CUE_CACHE.clear()  # no help from a previous run
-        spacing.split_word.cache_clear()  # nor from its judgements of run-together words (the counts stay read)
+        forget_caches()
         started = time.perf_counter()
         state["classifier"] = load_classifier("default")
         load_times.append(time.perf_counter() - started)
@@ -75,16 +81,13 @@ def main() -> None:
         classify_times.append(time.perf_counter() - started)
 
     def run_compared() -> None:
-        load_classifier.cache_clear()
-        features._CUE_CACHE.clear()
+        forget_caches()
         started = time.perf_counter()
         load_classifier(str(args.compare)).predict(items)
         compare_times.append(time.perf_counter() - started)
 
     def run_sklearn_tfidf() -> None:
-        load_classifier.cache_clear()
-        features._CUE_CACHE.clear()
-        spacing.split_word.cache_clear()
+        forget_caches()
         started = time.perf_counter()
         plain = load_classifier("default")
         with fast_tfidf.removed(plain.pipelines()):

@@ -3,11 +3,14 @@ matrices: same shape, type, index and value arrays, on the corpus and on awkward
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -99,3 +102,9 @@ def test_a_loaded_model_saves_without_its_fast_transforms(tmp_path: Path) -> Non
     for (key, before), (_, after) in zip(vectorizers(classifier.pipelines()), vectorizers(again.pipelines())):
         assert before.vocabulary_ == after.vocabulary_, key
         assert_same_matrix(after.transform(text), sklearn_transform(before, text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1_ é-ü.\n\t'Σς0") + ["\u2009", "\u00a0", "\u0301"]), max_size=40))
+def test_the_faster_token_pattern_finds_the_default_patterns_tokens(text: str) -> None:
+    assert fast_tfidf._TOKEN.findall(text) == re.findall(fast_tfidf.DEFAULT_TOKEN_PATTERN, text)

@@ -30,6 +30,7 @@ from pipeline.model import Agreement, Document
 from pipeline.nlp.canonical import canonical_labels
 from pipeline.nlp.citations import mask_cited_titles
 from pipeline.nlp.safeguards import privacy_safeguards
+from pipeline.nlp import modality
 from pipeline.nlp.modality import PhraseRules, modality_cues, rule_class
 from pipeline.nlp.paragraphs import aggregate_bindingness, split_paragraphs
 
@@ -129,6 +130,26 @@ def test_shall_take_into_account_is_binding_for_new_paragraph_models_and_weak_fo
     as_new = dict(zip(names, new))
     assert as_old["rule_weak"] == 1 and as_old["rule_binding"] == 0
     assert as_new["rule_binding"] == 1 and as_new["rule_weak"] == 0 and as_new["sentences_binding"] > 0
+
+
+def test_both_readings_of_take_into_account_come_from_one_tokenization_and_cache() -> None:
+    # Each text is tokenized once and its cues kept under both readings: whichever reading is asked
+    # first, and whether or not the cues were cached, the counts are the same.
+    texts = ["Each Party shall take into account the methods agreed by the World Customs Organization.",
+             "Each Party shall endeavour to take into account international standards.",
+             "No Party shall require the use of local computing facilities.",
+             "The Parties recognise that each Party may have its own regulatory requirements."]
+    readings = (False, True)
+    modality.clear_cache()
+    first = {binding: [c.counts for c in modality_cues(texts, take_into_account_binding=binding)] for binding in readings}
+    modality.clear_cache()
+    second = {binding: [c.counts for c in modality_cues(texts, take_into_account_binding=binding)]
+              for binding in reversed(readings)}
+    cached = {binding: [c.counts for c in modality_cues(texts[::-1], take_into_account_binding=binding)][::-1]
+              for binding in readings}
+    assert first == second == cached
+    assert first[False][0] == {"weak": 1} and first[True][0] == {"binding": 1}
+    assert first[False][1] == first[True][1] and first[False][2] == first[True][2]
 
 
 def test_shall_inside_shall_endeavour_is_not_counted_as_binding() -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
+
 from pipeline.classify.lexicon import _phrase_screen as _cue_screen
 from pipeline.nlp import build_nlp
 from pipeline.nlp.lexicon import LEXICON_LANGUAGES, label_cues
-from pipeline.nlp.screen import could_be_cyber, is_normalised, normalise_whitespace
+from pipeline.nlp.screen import SCREEN_STEMS, SCREEN_WORDS, could_be_cyber, is_normalised, normalise_whitespace, stands_alone
 from pipeline.sources.tota import list_tota_files, read_tota_file
 from tests.conftest import requires_tota
 
@@ -18,6 +20,45 @@ def test_short_words_need_word_boundaries() -> None:
     # ("metadatabase" no longer works here: "databas" became a screening stem of its own.)
     assert could_be_cyber("personal DATA") and not could_be_cyber("metadata of tariffs")
     assert not could_be_cyber("ticket prices") and not could_be_cyber("candidates for the post")
+
+
+def _screened_by_definition(text: str) -> bool:
+    """The screen as its docstring defines it, the slow way: a stem anywhere in the lower-cased,
+    whitespace-normalised text, or a short word standing alone there."""
+    lowered = normalise_whitespace(text.lower())
+    if any(stem in lowered for stem in SCREEN_STEMS):
+        return True
+    for word in SCREEN_WORDS:
+        start = lowered.find(word)
+        while start >= 0:
+            if stands_alone(lowered, start + len(word) - 1, len(word)):
+                return True
+            start = lowered.find(word, start + 1)
+    return False
+
+
+@pytest.mark.parametrize("gap", ["\n", " \n  ", "\t", "\u00a0", "\r\n"])
+def test_stems_of_several_words_pass_across_line_breaks(gap: str) -> None:
+    # The screen searches the raw text and normalises only where every longer word of such a
+    # stem occurs: each must still pass when the source breaks its line inside the stem.
+    for stem in (s for s in SCREEN_STEMS if " " in s):
+        text = f"Tariff lines.\n{stem.upper().replace(' ', gap)}\n of goods"
+        assert could_be_cyber(text), repr(text)
+        assert could_be_cyber(text) == _screened_by_definition(text)
+    assert not could_be_cyber("Tariff lines of goods and their origin")
+
+
+@requires_tota
+def test_screen_is_its_definition_on_the_corpus(tota_dir: Path) -> None:
+    rng = random.Random(11)
+    checked = passed = 0
+    for path in rng.sample(list_tota_files(tota_dir), 60):
+        for provision in read_tota_file(path).provisions:
+            text = f"{provision.text} {provision.article_title or ''}"
+            assert could_be_cyber(text) == _screened_by_definition(text), (path.name, provision.source_provision_id)
+            checked += 1
+            passed += could_be_cyber(text)
+    assert checked > 3_000 and 0 < passed < checked
 
 
 def test_every_cue_phrase_passes_its_own_screen() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from pipeline.classify.lexicon import _phrase_screen as _cue_screen
 from pipeline.nlp import build_nlp
 from pipeline.nlp.lexicon import LEXICON_LANGUAGES, label_cues
+from pipeline.nlp import screen
 from pipeline.nlp.screen import SCREEN_STEMS, SCREEN_WORDS, could_be_cyber, is_normalised, normalise_whitespace, stands_alone
 from pipeline.sources.tota import list_tota_files, read_tota_file
 from tests.conftest import requires_tota
@@ -92,3 +94,26 @@ def test_whitespace_is_normalised_once() -> None:
     for text in ("", "a", "a b", " a", "a ", "a  b", "a\nb", "a\u00a0b", "a\u2009b", "a\x1cb", "\u3000", "é ü"):
         assert is_normalised(text) == (" ".join(text.split()) == text), repr(text)
         assert normalise_whitespace(text) == " ".join(text.split())
+
+
+def test_long_texts_are_searched_a_window_at_a_time() -> None:
+    # A stem, a short word and a stem of several words each cut by a window's edge still pass.
+    edge = screen._WINDOW
+    for literal in ("cyber", " data ", "individual \n customers"):
+        for shift in range(-len(literal), 2):
+            text = "x" * (edge + shift) + literal + " tariffs" * 10
+            assert could_be_cyber(text), (literal, shift)
+    assert not could_be_cyber("x" * (edge - 2) + " tariffs " * 10)
+
+
+def test_a_hostile_text_of_one_short_word_does_not_fill_memory() -> None:
+    # 16 million characters of "tic": 4 million matches, none standing alone. As one list of
+    # match tuples that was hundreds of megabytes; a window at a time it stays small.
+    text = "stic " * 3_200_000
+    tracemalloc.start()
+    try:
+        assert not could_be_cyber(text)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < len(text) * 4 + 60_000_000, peak  # the lower-cased copy (UCS-1 here) and one window's matches

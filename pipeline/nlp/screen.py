@@ -16,6 +16,7 @@ phrase screens, which read only the screened articles, use pyahocorasick.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -71,7 +72,7 @@ class _SpacedStems:
         return _all_words_of_some_stem(self.needs, found)
 
     def occur(self, lowered_normalised: str) -> bool:
-        return bool(self.automaton.find_matches_as_indexes(lowered_normalised))
+        return any(True for _ in _windowed_matches(self.automaton, lowered_normalised))
 
 
 @lru_cache(maxsize=65_536)
@@ -79,6 +80,22 @@ def _all_words_of_some_stem(needs: tuple[int, ...], found: int) -> bool:
     # Cached: the articles share a few hundred combinations of words (bounded: a hostile corpus
     # could hold more).
     return any(need & found == need for need in needs)
+
+
+# Characters searched at a time. ahocorasick_rs returns a window's matches as one list: a hostile
+# article of one short word repeated for 64 MB would otherwise be a list of millions of tuples.
+_WINDOW = 1 << 20
+# Longer than any screen literal: the windows overlap by this much, so no match is cut in two.
+_OVERLAP = 64
+
+
+def _windowed_matches(automaton: ahocorasick_rs.AhoCorasick, text: str) -> Iterator[tuple[int, int, int]]:
+    """(pattern index, start, end) of every match in `text`, overlapping ones included, a window at
+    a time (a match in two windows' overlap comes twice)."""
+    for offset in range(0, max(len(text), 1), _WINDOW):
+        window = text[offset:offset + _WINDOW + _OVERLAP]
+        for index, start, end in automaton.find_matches_as_indexes(window, overlapping=True):
+            yield index, start + offset, end + offset
 
 
 # A word of a stem of several words shorter than this is not looked for: "of", "de" and "la"
@@ -98,6 +115,8 @@ def _screen_automaton() -> tuple[ahocorasick_rs.AhoCorasick, tuple[_ScreenPatter
     needs = tuple(sum(bits[w] for w in set(stem.split()) if w in bits) for stem in spaced)
     if not all(needs):
         raise ValueError(f"every screen stem of several words needs a word of {_MIN_PIECE} letters or more")
+    if max(map(len, SCREEN_STEMS + SCREEN_WORDS)) > _OVERLAP:
+        raise ValueError(f"a screen literal is longer than the windows' overlap ({_OVERLAP})")
     passes = {stem for stem in SCREEN_STEMS if " " not in stem}
     patterns = sorted(passes | set(SCREEN_WORDS) | set(bits))
     meanings = tuple(_ScreenPattern(p in passes, p in SCREEN_WORDS, bits.get(p)) for p in patterns)
@@ -122,7 +141,7 @@ def could_be_cyber(text: str) -> bool:
     lowered = text.lower()
     automaton, meanings, spaced = _screen_automaton()
     found = 0  # the bits of the words of stems of several words that occur
-    for index, start, end in automaton.find_matches_as_indexes(lowered, overlapping=True):
+    for index, start, end in _windowed_matches(automaton, lowered):
         meaning = meanings[index]
         if meaning.passes or (meaning.alone and stands_alone(lowered, end - 1, end - start)):
             return True

@@ -28,9 +28,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def child(code_root: Path, items_file: Path, model: str) -> None:
-    """One process: classify the corpus with the code at `code_root`; print the times as JSON."""
+def child(code_root: Path, items_file: Path, model: str, predictions_file: Path) -> None:
+    """One process: classify the corpus with the code at `code_root`; print the times as JSON and
+    write the first timed run's predictions to `predictions_file` (JSON lines)."""
     sys.path.insert(0, str(code_root))
+    from dataclasses import asdict
+
     import spacy
 
     from pipeline.classify import features
@@ -58,8 +61,13 @@ def child(code_root: Path, items_file: Path, model: str) -> None:
     for _ in range(2):
         forget_caches()
         started = time.perf_counter()
-        labelled = sum(bool(p.labels) for p in load_classifier(model).predict(items))
+        predictions = load_classifier(model).predict(items)
         classify = time.perf_counter() - started
+        labelled = sum(bool(p.labels) for p in predictions)
+        if not runs:
+            with predictions_file.open("w", encoding="utf-8") as out:
+                for prediction in predictions:
+                    out.write(json.dumps(asdict(prediction), sort_keys=True, default=list) + "\n")
         nlp = spacy.blank("en")
         started = time.perf_counter()
         for _doc in nlp.tokenizer.pipe((item.text for item in items), batch_size=256):
@@ -91,10 +99,10 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "tota" / "xml")
     parser.add_argument("--model", default="default")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "compare_code.json")
-    parser.add_argument("--child", nargs=2, metavar=("CODE_ROOT", "ITEMS"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, metavar=("CODE_ROOT", "ITEMS", "PREDICTIONS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(Path(args.child[0]), Path(args.child[1]), args.model)
+        child(Path(args.child[0]), Path(args.child[1]), args.model, Path(args.child[2]))
         return
 
     revision = subprocess.run(["git", "rev-parse", "--short", args.baseline], cwd=ROOT, check=True,
@@ -110,15 +118,21 @@ def main() -> None:
                   f"baseline {revision}")
             times: dict[str, list[dict]] = {"this checkout": [], f"baseline {revision}": []}
             trees = [("this checkout", ROOT), (f"baseline {revision}", baseline_root)]
+            written = {name: Path(scratch) / f"predictions-{k}.jsonl" for k, (name, _) in enumerate(trees)}
             for pair in range(args.pairs):
                 for name, tree in trees if pair % 2 else trees[::-1]:  # the baseline goes first in pair 1
                     result = subprocess.run(
-                        [sys.executable, __file__, "--model", args.model, "--child", str(tree), str(items_file)],
+                        [sys.executable, __file__, "--model", args.model, "--child", str(tree), str(items_file),
+                         str(written[name])],
                         check=True, capture_output=True, text=True, cwd=tree)
                     runs = json.loads(result.stdout.strip().splitlines()[-1])
                     times[name] += runs
                     print(f"pair {pair + 1}, {name}: " + ", ".join(
                         f"{r['classify']:.2f} s / tokenizer {r['tokenizer']:.2f} s" for r in runs))
+            # Every field of every prediction (labels, scores, bindingness, instruments, paragraph
+            # rows), from the last process of each code: a speed change should change none of them.
+            ours, theirs = (written[name].read_text("utf-8").splitlines() for name, _ in trees)
+            differing = sum(a != b for a, b in zip(ours, theirs)) + abs(len(ours) - len(theirs))
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(baseline_root)], cwd=ROOT, check=False)
 
@@ -130,6 +144,7 @@ def main() -> None:
         "articles": articles, "cores": os.cpu_count(), "python": platform.python_version(), "model": args.model,
         "baseline_revision": revision, "pairs": args.pairs,
         "labelled": {"this checkout": new[0]["labelled"], "baseline": old[0]["labelled"]},
+        "predictions_differing": differing,
         "classify_seconds_median": round(statistics.median(r["classify"] for r in new), 2),
         "baseline_classify_seconds_median": round(statistics.median(r["classify"] for r in old), 2),
         "classify_to_tokenizer": round(ratio(new), 3),

@@ -15,6 +15,7 @@ Run:  .venv/bin/python benchmarks/compare_code.py --baseline HEAD [--pairs 4]
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import platform
@@ -36,25 +37,23 @@ def child(code_root: Path, items_file: Path, model: str, predictions_file: Path)
 
     import spacy
 
-    from pipeline.classify import features
     from pipeline.classify.base import ClassifierInput
     from pipeline.classify.registry import load_classifier
-    from pipeline.nlp import spacing
 
     rows = [json.loads(line) for line in items_file.read_text("utf-8").splitlines()]
     items = [ClassifierInput(r["id"], r["text"], r["lang"], r["heading"]) for r in rows]
 
     def forget_caches() -> None:
-        # Whatever caches this revision has: no run gets help from the one before.
+        # Whatever caches this revision has (an older one lacks some): no run gets help from the
+        # one before.
         load_classifier.cache_clear()
-        features._CUE_CACHE.clear()
-        for module, name in ((spacing, "split_word"),):
-            getattr(getattr(module, name, None), "cache_clear", lambda: None)()
-        try:
-            from pipeline.nlp import modality
-        except ImportError:
-            return
-        getattr(modality, "clear_cache", lambda: None)()
+        for module_name, clear in (("pipeline.classify.features", lambda m: m._CUE_CACHE.clear()),
+                                   ("pipeline.nlp.spacing", lambda m: m.split_word.cache_clear()),
+                                   ("pipeline.nlp.modality", lambda m: m.clear_cache())):
+            try:
+                clear(importlib.import_module(module_name))
+            except (ImportError, AttributeError):
+                pass
 
     load_classifier(model).predict(items)  # builds spaCy's pipelines and reads the rules' data
     runs = []
@@ -105,8 +104,11 @@ def main() -> None:
         child(Path(args.child[0]), Path(args.child[1]), args.model, Path(args.child[2]))
         return
 
-    revision = subprocess.run(["git", "rev-parse", "--short", args.baseline], cwd=ROOT, check=True,
-                              capture_output=True, text=True).stdout.strip()
+    found = subprocess.run(["git", "rev-parse", "--verify", "--short", f"{args.baseline}^{{commit}}"], cwd=ROOT,
+                           check=False, capture_output=True, text=True)
+    if found.returncode != 0:
+        raise SystemExit(f"--baseline {args.baseline!r} is no commit of this repository")
+    revision = found.stdout.strip()
     with tempfile.TemporaryDirectory(prefix="cybernorms-compare-") as scratch:
         baseline_root = Path(scratch) / "baseline"
         subprocess.run(["git", "worktree", "add", "--quiet", "--detach", str(baseline_root), revision],
@@ -124,7 +126,9 @@ def main() -> None:
                     result = subprocess.run(
                         [sys.executable, __file__, "--model", args.model, "--child", str(tree), str(items_file),
                          str(written[name])],
-                        check=True, capture_output=True, text=True, cwd=tree)
+                        check=False, capture_output=True, text=True, cwd=tree)
+                    if result.returncode != 0:
+                        raise SystemExit(f"classifying with the code of {name} failed:\n{result.stderr.strip()}")
                     runs = json.loads(result.stdout.strip().splitlines()[-1])
                     times[name] += runs
                     print(f"pair {pair + 1}, {name}: " + ", ".join(

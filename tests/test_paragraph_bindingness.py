@@ -27,10 +27,10 @@ from pipeline.classify.train import choose_rule, fit_calibration, global_thresho
 from pipeline.classify.trained import LabelRule, provision_frame
 from pipeline.errors import CybernormsError
 from pipeline.model import Agreement, Document
+from pipeline.nlp import modality
 from pipeline.nlp.canonical import canonical_labels
 from pipeline.nlp.citations import mask_cited_titles
 from pipeline.nlp.safeguards import privacy_safeguards
-from pipeline.nlp import modality
 from pipeline.nlp.modality import PhraseRules, modality_cues, rule_class
 from pipeline.nlp.paragraphs import aggregate_bindingness, split_paragraphs
 

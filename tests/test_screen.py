@@ -10,8 +10,8 @@ import pytest
 
 from pipeline.classify.lexicon import _phrase_screen as _cue_screen
 from pipeline.nlp import build_nlp
+from pipeline.nlp import screen as corpus_screen
 from pipeline.nlp.lexicon import LEXICON_LANGUAGES, label_cues
-from pipeline.nlp import screen
 from pipeline.nlp.screen import SCREEN_STEMS, SCREEN_WORDS, could_be_cyber, is_normalised, normalise_whitespace, stands_alone
 from pipeline.sources.tota import list_tota_files, read_tota_file
 from tests.conftest import requires_tota
@@ -98,7 +98,7 @@ def test_whitespace_is_normalised_once() -> None:
 
 def test_long_texts_are_searched_a_window_at_a_time() -> None:
     # A stem, a short word and a stem of several words each cut by a window's edge still pass.
-    edge = screen._WINDOW
+    edge = corpus_screen._WINDOW
     for literal in ("cyber", " data ", "individual \n customers"):
         for shift in range(-len(literal), 2):
             text = "x" * (edge + shift) + literal + " tariffs" * 10

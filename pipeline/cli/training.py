@@ -133,7 +133,13 @@ def _print_metrics(report: dict) -> None:
 
 
 @app.command()
-def annotations() -> None:
+def annotations(
+    conflicts: Annotated[Optional[Path], typer.Option(
+        help="Also find near-identical annotated provisions coded differently (template articles) and write "
+             "every such pair, with both texts, as JSON lines here.")] = None,
+    similarity: Annotated[float, typer.Option(
+        help="With --conflicts: how alike two texts must be (cosine of word 1-2-gram TF-IDF, 0-1].")] = 0.9,
+) -> None:
     """Check the annotation files and show inter-annotator agreement on the blind samples."""
     from pipeline.classify.agreement import blind_agreement
     from pipeline.classify.annotations import (
@@ -163,6 +169,31 @@ def annotations() -> None:
     for r in reports:
         view.add_row(r["sample"], str(r["provisions"]), f"{r['label_micro_f1']:.3f}", f"{r['exact_match']:.3f}",
                      f"{r['bindingness_agreement']:.3f} (n={r['bindingness_compared']})")
+    out.print(view)
+    if conflicts is not None:
+        _write_conflicts(examples, conflicts, similarity)
+
+
+def _write_conflicts(examples: list, path: Path, similarity: float) -> None:
+    from pipeline.classify.consistency import annotation_conflicts
+
+    if not 0 < similarity <= 1:
+        _fail(CybernormsError(f"--similarity must be in (0, 1], got {similarity}"))
+    found = annotation_conflicts(examples, similarity=similarity)
+    try:
+        path.write_text("".join(json.dumps(c.as_record(), ensure_ascii=False) + "\n" for c in found), encoding="utf-8")
+    except OSError as exc:
+        _fail(CybernormsError(f"{path}: cannot write the conflicts: {exc.strerror}"))
+    view = Table(title=f"{len(found)} pairs of near-identical provisions (similarity ≥ {similarity}) coded differently; "
+                       f"both texts in {path}")
+    for column in ("similarity", "first", "second", "labels", "bindingness"):
+        view.add_column(column)
+    for c in found:
+        first, second = c.first.annotation, c.second.annotation
+        view.add_row(f"{c.similarity:.3f}", f"{c.first.agreement_id}:{first.source_provision_id} {c.first.heading[:40]}",
+                     f"{c.second.agreement_id}:{second.source_provision_id} {c.second.heading[:40]}",
+                     f"{', '.join(first.labels) or '-'} / {', '.join(second.labels) or '-'}" if c.labels_differ else "same",
+                     f"{first.bindingness} / {second.bindingness}" if c.bindingness_differs else "same")
     out.print(view)
 
 

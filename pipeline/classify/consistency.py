@@ -5,7 +5,7 @@ articles almost word for word across dozens of agreements. Two annotators (or on
 can code the same template article differently, and the model then learns both answers. On
 agreements it has never seen, which mostly follow those templates too, such noise costs more
 than it does in cross-validation. This finds every pair of annotated provisions whose texts are
-near-identical (cosine similarity of word 1-2-gram TF-IDF vectors) but whose labels or
+near-identical (cosine similarity of their log-scaled word 1-2-gram counts) but whose labels or
 bindingness differ, so that each pair can be read against the taxonomy and made consistent.
 
 A pair's headings are reported too: the taxonomy codes some identical texts differently by
@@ -24,8 +24,11 @@ from sklearn.neighbors import NearestNeighbors
 from pipeline.classify.annotations import AnnotatedProvision
 from pipeline.nlp.screen import normalise_whitespace
 
-# Template articles differ in party names, cross-reference numbers and a word or two; texts this
-# close say the same thing (checked by reading the pairs the ToTA annotations give at 0.9).
+# Template articles differ in party names, cross-reference numbers and a word or two. At 0.9 the
+# ToTA annotations gave 28 pairs, all of them copies of one template: 4 coded inconsistently, the
+# rest differing where it matters ("may" / "shall", a privacy footnote, GATT XX / GATS XIV) or
+# coded under the paragraph-level `mixed` convention the model card states; at
+# 0.85, 71, most of them articles rewritten in part.
 DEFAULT_SIMILARITY = 0.9
 
 
@@ -66,7 +69,10 @@ def annotation_conflicts(examples: Sequence[AnnotatedProvision], *,
     if len(examples) < 2:
         return []
     texts = [normalise_whitespace(e.text.lower()) for e in examples]
-    vectors = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit_transform(texts)
+    # Log-scaled counts, not TF-IDF: inverse document frequencies would make a pair's similarity
+    # depend on which other provisions are compared (in a small set, one changed party name would
+    # dominate).
+    vectors = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, use_idf=False).fit_transform(texts)
     # Radius search over cosine distance: brute force, chunked by scikit-learn, so the 10,000 x
     # 10,000 distance matrix never sits in memory at once.
     neighbours = NearestNeighbors(radius=1 - similarity + 1e-9, metric="cosine", algorithm="brute").fit(vectors)
@@ -80,4 +86,5 @@ def annotation_conflicts(examples: Sequence[AnnotatedProvision], *,
             labelled = bool(examples[i].annotation.labels) or bool(examples[j].annotation.labels)
             if conflict.labels_differ or (labelled and conflict.bindingness_differs):
                 conflicts.append(conflict)
-    return sorted(conflicts, key=lambda c: (-c.similarity, c.first.agreement_id, c.first.annotation.source_provision_id))
+    return sorted(conflicts, key=lambda c: (-c.similarity, c.first.agreement_id,
+                                            c.first.annotation.source_provision_id))

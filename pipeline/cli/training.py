@@ -138,7 +138,7 @@ def annotations(
         help="Also find near-identical annotated provisions coded differently (template articles) and write "
              "every such pair, with both texts, as JSON lines here.")] = None,
     similarity: Annotated[float, typer.Option(
-        help="With --conflicts: how alike two texts must be (cosine of word 1-2-gram TF-IDF, 0-1].")] = 0.9,
+        help="With --conflicts: how alike two texts must be (cosine of their word 1-2-gram counts, 0-1].")] = 0.9,
 ) -> None:
     """Check the annotation files and show inter-annotator agreement on the blind samples."""
     from pipeline.classify.agreement import blind_agreement
@@ -177,9 +177,10 @@ def annotations(
 def _write_conflicts(examples: list, path: Path, similarity: float) -> None:
     from pipeline.classify.consistency import annotation_conflicts
 
-    if not 0 < similarity <= 1:
-        _fail(CybernormsError(f"--similarity must be in (0, 1], got {similarity}"))
-    found = annotation_conflicts(examples, similarity=similarity)
+    try:
+        found = annotation_conflicts(examples, similarity=similarity)
+    except ValueError as exc:
+        _fail(CybernormsError(f"--similarity: {exc}"))
     try:
         path.write_text("".join(json.dumps(c.as_record(), ensure_ascii=False) + "\n" for c in found), encoding="utf-8")
     except OSError as exc:

@@ -121,3 +121,21 @@ def test_evaluate_refuses_a_temporal_split_that_tests_before_it_trains(tota_dir:
     result = runner.invoke(app, ["evaluate", "--corpus", str(tota_dir), "--holdout", str(holdout),
                                  "--train-until", "2012", "--test-from", "2011"])
     assert result.exit_code == 1 and "train-until < test-from" in result.output
+
+
+def test_train_and_evaluate_report_each_step_as_a_line_where_no_terminal_shows_a_bar(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Under `nohup`, in a CI log or a pipe, a live progress bar prints nothing for the quarter of an hour
+    that evaluating takes; each step is a line of its own there."""
+    from pipeline.cli.training import _with_step_progress
+
+    def run(on_step):
+        for done in (1, 2, 6):
+            on_step(done, 6)
+        return "report"
+
+    assert _with_step_progress(run) == "report"
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert [line.split(" done")[0] for line in lines] == [
+        f"temporal split + cross-validation folds: {done}/6" for done in (1, 2, 6)]
+    assert all(line.endswith(")") and "(0:0" in line for line in lines)

@@ -4,6 +4,7 @@ rules, calibration and the evaluation's bookkeeping (bootstrap, temporal split, 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from pipeline.classify.evaluate import (
     Outcomes,
     ProvisionOutcome,
     bootstrap_intervals,
+    by_language,
     cross_validation_scope,
     error_rows,
     metrics,
@@ -102,6 +104,11 @@ def test_unnumbered_article_is_split_into_sentences_not_at_abbreviations() -> No
     ("The Parties recognise that each Party may have its own regulatory requirements.", "en", "neither"),
     ("Digital product means a computer programme, text, video or image.", "en", "neither"),
     ("Cada Parte adoptará o mantendrá medidas.", "es", "binding"),
+    # Irregular futures ("-ndrá") are the Spanish "shall" as much as "adoptará" is; "podrá" is "may".
+    ("Cada Parte mantendrá un marco jurídico que regule las transacciones electrónicas.", "es", "binding"),
+    ("Las autoridades pondrán a disposición de los interesados los requisitos.", "es", "binding"),
+    ("Cada Parte dispondrá que los proveedores de servicios no sean responsables.", "es", "binding"),
+    ("Las Partes podrán intercambiar información.", "es", "hortatory"),
     ("Las Partes procurarán cooperar.", "es", "hortatory"),
     ("Las Partes cooperarán en materia de comercio electrónico.", "es", "weak"),
 ])
@@ -320,6 +327,22 @@ def test_bootstrap_resamples_agreements() -> None:
     low, high = intervals["micro_f1"]
     assert 0.2 < low < 0.667 < high < 0.85
     assert bootstrap_intervals(Outcomes(perfect, []), samples=50)["micro_f1"] == [1.0, 1.0]
+
+
+def test_by_language_scores_each_language_s_agreements_apart() -> None:
+    english = [_outcome(str(i), {"source_code"}, {"source_code"}, "hard", "hard") for i in range(4)]
+    spanish = [replace(_outcome(str(i), {"source_code"}, set(), "hard", None), lang="es") for i in range(4, 6)]
+    agreements = [AgreementOutcome(str(i), frozenset({"source_code"}), frozenset({"source_code"}), "en")
+                  for i in range(4)]
+    agreements += [AgreementOutcome(str(i), frozenset({"source_code"}), frozenset(), "es") for i in range(4, 6)]
+    report = by_language(Outcomes(english + spanish, agreements), samples=20)
+    assert sorted(report) == ["en", "es"]
+    assert report["en"]["micro_f1"] == 1.0 and report["en"]["agreements"] == 4
+    assert report["es"]["micro_f1"] == 0.0 and report["es"]["bindingness_accuracy"] == 0.0
+    assert report["es"]["agreement_f1"] == 0.0 and report["es"]["labelled_provisions"] == 2
+    assert report["es"]["intervals"]["micro_f1"] == [0.0, 0.0]
+    # Pooled, the two languages mix: the per-language rows are what a Spanish user should read.
+    assert metrics(Outcomes(english + spanish, agreements))["micro_f1"] == round(8 / 10, 4)
 
 
 def _document(source_id: str, signed: date | None) -> Document:

@@ -32,7 +32,7 @@ from pipeline.classify.registry import MODEL_NAME, MODELS_DIR
 from pipeline.classify.train import FULL_TRUST_POSITIVES, MIN_POSITIVES, fit_classifier
 from pipeline.errors import CybernormsError
 
-MODEL_VERSION = "1.13.0"
+MODEL_VERSION = "1.14.0"
 
 
 def annotations_digest(directory: Path = ANNOTATIONS_DIR) -> str:

@@ -136,6 +136,17 @@ def _print_metrics(report: dict) -> None:
             view.add_row(name, model, _interval(m, "micro_f1"), _interval(m, "macro_f1"), _interval(m, "agreement_f1"),
                          _interval(m, "bindingness_accuracy"), _interval(m, "bindingness_accuracy_when_labelled"))
     out.print(view)
+    languages = Table(title="by language of the agreement (trained, text + headings)")
+    for column in ("evaluation", "language", "agreements", "labelled", "micro-F1", "macro-F1", "agreement F1",
+                   "bindingness (end to end)", "bindingness (where labelled)"):
+        languages.add_column(column)
+    for split, name in ((temporal, "temporal"), (grouped, "cross-validation")):
+        for lang, m in split.get("by_language", {}).items():  # absent in reports of models before 1.14.0
+            languages.add_row(name, lang, str(m["agreements"]), str(m["labelled_provisions"]),
+                              *(_interval(m, key) for key in ("micro_f1", "macro_f1", "agreement_f1",
+                                                               "bindingness_accuracy",
+                                                               "bindingness_accuracy_when_labelled")))
+    out.print(languages)
     screen = report["screen"]
     out.print(f"screen recall on annotated labelled provisions: {screen['recall']:.4f} "
               f"({screen['screened_out']} of {screen['labelled_provisions']} screened out)")

@@ -24,6 +24,7 @@ from pipeline.classify.evaluate import (
     metrics,
     temporal_split,
 )
+from pipeline.classify.card import language_table_lines
 from pipeline.classify.features import ModalityFeatures
 from pipeline.classify.train import choose_rule, fit_calibration, global_threshold
 from pipeline.classify.trained import LabelRule, provision_frame
@@ -343,6 +344,20 @@ def test_by_language_scores_each_language_s_agreements_apart() -> None:
     assert report["es"]["intervals"]["micro_f1"] == [0.0, 0.0]
     # Pooled, the two languages mix: the per-language rows are what a Spanish user should read.
     assert metrics(Outcomes(english + spanish, agreements))["micro_f1"] == round(8 / 10, 4)
+
+
+def test_the_card_names_a_language_the_temporal_test_lacks() -> None:
+    figures = {"micro_f1": 0.9, "macro_f1": 0.8, "agreement_f1": 0.95, "bindingness_accuracy": 0.8,
+               "bindingness_accuracy_when_labelled": 0.9, "agreements": 3, "labelled_provisions": 40,
+               "intervals": {"micro_f1": [0.85, 0.95]}}
+    nothing = {**figures, "labelled_provisions": 0}
+    lines = language_table_lines({"by_language": {"en": figures}},
+                                 {"by_language": {"en": figures, "es": figures, "fr": nothing}})
+    rows = [line for line in lines if line.startswith("| temporal") or line.startswith("| cross-validation")]
+    assert [row.split(" | ")[1] for row in rows] == ["en", "en", "es"]  # no row for a language with no label
+    assert "0.900 (0.85–0.95)" in rows[0]
+    assert any("none in es:" in line for line in lines)
+    assert language_table_lines({}, {}) == []  # reports of models before 1.14.0
 
 
 def _document(source_id: str, signed: date | None) -> Document:

@@ -142,6 +142,8 @@ def _print_metrics(report: dict) -> None:
         languages.add_column(column)
     for split, name in ((temporal, "temporal"), (grouped, "cross-validation")):
         for lang, m in split.get("by_language", {}).items():  # absent in reports of models before 1.14.0
+            if not m["labelled_provisions"]:
+                continue  # nothing to score (ToTA's two French agreements)
             languages.add_row(name, lang, str(m["agreements"]), str(m["labelled_provisions"]),
                               *(_interval(m, key) for key in ("micro_f1", "macro_f1", "agreement_f1",
                                                                "bindingness_accuracy",
